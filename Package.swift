@@ -1,0 +1,73 @@
+// swift-tools-version: 6.1
+// HepaFoci: liver lesion detection and measurement on multi-phase MRI.
+import PackageDescription
+
+// ordo-one/benchmark is heavy to resolve; only `HEPAFOCI_BENCHMARKS=1 swift package benchmark`
+// pulls it in, so plain `swift build` and `swift test` never do.
+let withBenchmarks = Context.environment["HEPAFOCI_BENCHMARKS"] == "1"
+
+var package = Package(
+  name: "HepaFoci",
+  products: [
+    .executable(name: "hepafoci", targets: ["hepafoci"]),
+    .library(name: "FociCore", targets: ["FociCore"]),
+    .library(name: "FociNIfTI", targets: ["FociNIfTI"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    // MARK: C boundary (one target per library, imported by one Swift module each)
+    .target(
+      name: "CNIfTI",
+      linkerSettings: [.linkedLibrary("nifti2"), .linkedLibrary("znz"), .linkedLibrary("z")]
+    ),
+    .systemLibrary(
+      name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]
+    ),
+    .systemLibrary(
+      name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]
+    ),
+
+    // MARK: Libraries
+    .target(name: "FociCore"),
+    .target(name: "FociNIfTI", dependencies: ["FociCore", "CNIfTI", "CDeflate"]),
+
+    // MARK: Command-line tool
+    .executableTarget(
+      name: "hepafoci",
+      dependencies: [
+        "FociCore", "FociNIfTI",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+
+    // MARK: Tests
+    .testTarget(name: "FociCoreTests", dependencies: ["FociCore"]),
+    .testTarget(
+      name: "FociNIfTITests",
+      dependencies: ["FociNIfTI", "FociCore", "CNIfTI"],
+      exclude: ["Fixtures"]
+    ),
+    .testTarget(name: "CFFTWTests", dependencies: ["CFFTW"]),
+    .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociNIfTI", "FociCore"]),
+  ],
+  swiftLanguageModes: [.v6]
+)
+
+if withBenchmarks {
+  package.dependencies.append(
+    .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"])
+  )
+  package.targets.append(
+    .executableTarget(
+      name: "NIfTIRead",
+      dependencies: [
+        "FociCore", "FociNIfTI", "CNIfTI",
+        .product(name: "Benchmark", package: "benchmark"),
+      ],
+      path: "Benchmarks/NIfTIRead",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+  )
+}

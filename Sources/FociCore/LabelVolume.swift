@@ -1,0 +1,62 @@
+/// Integer labels on a grid: 0 is background, 1...`maxLabel` are objects (lesions, components).
+///
+/// Stored as `UInt16` while every label fits (up to 65,535 objects, half the memory and
+/// file size), else as `UInt32`. The width is chosen from the labels, never by the caller.
+public struct LabelVolume: Sendable {
+  /// The label samples, in the narrowest width that holds `maxLabel`.
+  public enum Storage: Sendable {
+    case uint16([UInt16])
+    case uint32([UInt32])
+  }
+
+  public let grid: Grid
+  public let storage: Storage
+  /// The largest label present (0 for an empty map).
+  public let maxLabel: UInt32
+
+  /// Wraps 32-bit labels, narrowing them to 16 bits when the largest label allows it.
+  public init(grid: Grid, labels: [UInt32]) {
+    precondition(labels.count == grid.voxelCount, "label count must match the grid")
+    self.grid = grid
+    let maximum = labels.max() ?? 0
+    self.maxLabel = maximum
+    if maximum <= UInt32(UInt16.max) {
+      storage = .uint16(labels.map { UInt16(truncatingIfNeeded: $0) })
+    } else {
+      storage = .uint32(labels)
+    }
+  }
+
+  /// Wraps 16-bit labels as they are.
+  public init(grid: Grid, labels: [UInt16]) {
+    precondition(labels.count == grid.voxelCount, "label count must match the grid")
+    self.grid = grid
+    self.maxLabel = UInt32(labels.max() ?? 0)
+    storage = .uint16(labels)
+  }
+
+  /// Bytes per label in `storage`: 2 or 4.
+  public var bytesPerLabel: Int {
+    switch storage {
+    case .uint16: 2
+    case .uint32: 4
+    }
+  }
+
+  /// The label of voxel (i, j, k).
+  public subscript(i: Int, j: Int, k: Int) -> UInt32 {
+    let n = grid.offset(i, j, k)
+    switch storage {
+    case .uint16(let a): return UInt32(a[n])
+    case .uint32(let a): return a[n]
+    }
+  }
+
+  /// All labels widened to 32 bits.
+  public var labels32: [UInt32] {
+    switch storage {
+    case .uint16(let a): a.map(UInt32.init)
+    case .uint32(let a): a
+    }
+  }
+}

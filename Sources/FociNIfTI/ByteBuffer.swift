@@ -1,0 +1,42 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An uninitialised, growable block of bytes owned by one reader: file contents or inflated
+/// gzip data. Unlike `[UInt8]` it is never zero-filled, which matters at hundreds of MB.
+final class ByteBuffer: @unchecked Sendable {
+  private(set) var pointer: UnsafeMutableRawPointer
+  private(set) var capacity: Int
+  /// Bytes filled so far.
+  var count = 0
+
+  /// Allocates `capacity` bytes, or returns nil when memory cannot be had.
+  init?(capacity: Int) {
+    guard let p = malloc(Swift.max(capacity, 1)) else { return nil }
+    pointer = p
+    self.capacity = capacity
+  }
+
+  deinit { free(pointer) }
+
+  /// Grows to `newCapacity`, keeping the first `count` bytes. Returns false when out of memory.
+  func grow(to newCapacity: Int) -> Bool {
+    guard newCapacity > capacity else { return true }
+    if count == 0 {
+      // Nothing to keep: a fresh block avoids realloc copying stale bytes.
+      guard let p = malloc(newCapacity) else { return false }
+      free(pointer)
+      pointer = p
+    } else {
+      guard let p = realloc(pointer, newCapacity) else { return false }
+      pointer = p
+    }
+    capacity = newCapacity
+    return true
+  }
+
+  /// The filled bytes.
+  var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: pointer, count: count) }
+}

@@ -1,0 +1,85 @@
+import CDeflate
+
+/// One-shot gzip with libdeflate: the whole stream in, the whole result out, several times
+/// faster than zlib's streaming inflate. The only file that calls libdeflate.
+enum Gzip {
+  /// Why a stream could not be inflated.
+  enum Failure: Error, Equatable {
+    case damaged(String)
+    case outOfMemory
+  }
+
+  /// DEFLATE cannot expand data by more than this factor (a 258-byte match coded in one or two
+  /// bits), so no valid stream inflates past it and a lying trailer cannot make us allocate more.
+  static let maximumExpansion = 1032
+
+  /// Inflates every gzip member of `compressed`, in order, into one buffer.
+  ///
+  /// The trailer's ISIZE gives the size modulo 2³²: for one member under 4 GiB that is the
+  /// size exactly and the data is inflated once; for larger data the next candidates
+  /// ISIZE + n·2³² are tried; for multi-member streams the buffer grows as needed. Zero padding
+  /// after the last member is accepted, as gzip(1) does.
+  static func decompress(_ compressed: UnsafeRawBufferPointer) throws(Failure) -> ByteBuffer {
+    guard compressed.count >= 18 else {
+      throw .damaged("too short for a gzip stream (\(compressed.count) bytes)")
+    }
+    guard compressed[0] == 0x1f, compressed[1] == 0x8b else { throw .damaged("no gzip signature") }
+    guard let decompressor = libdeflate_alloc_decompressor() else { throw .outOfMemory }
+    defer { libdeflate_free_decompressor(decompressor) }
+
+    let ceiling = compressed.count.multipliedReportingOverflow(by: maximumExpansion)
+    let limit = ceiling.overflow ? Int.max : ceiling.partialValue
+    let trailerSize = Int(
+      UInt32(littleEndian: compressed.loadUnaligned(fromByteOffset: compressed.count - 4, as: UInt32.self)))
+    guard let output = ByteBuffer(capacity: Swift.min(Swift.max(trailerSize, 64), limit)) else {
+      throw .outOfMemory
+    }
+    var consumed = 0
+
+    while consumed < compressed.count {
+      let rest = UnsafeRawBufferPointer(rebasing: compressed[consumed...])
+      if consumed > 0, rest.allSatisfy({ $0 == 0 }) { break }
+      var memberIn = 0
+      var memberOut = 0
+      while true {
+        let result = libdeflate_gzip_decompress_ex(
+          decompressor, rest.baseAddress, rest.count,
+          output.pointer + output.count, output.capacity - output.count, &memberIn, &memberOut)
+        if result == LIBDEFLATE_SUCCESS { break }
+        if result == LIBDEFLATE_BAD_DATA {
+          throw .damaged("the compressed stream is truncated or corrupt")
+        }
+        guard result == LIBDEFLATE_INSUFFICIENT_SPACE else {
+          throw .damaged("libdeflate error \(result.rawValue)")
+        }
+        guard output.capacity < limit else { throw .damaged("inflates beyond DEFLATE's limit") }
+        var next = output.capacity * 2
+        if consumed == 0 {
+          // One member of 4 GiB or more: its size is ISIZE plus a multiple of 2³².
+          var candidate = trailerSize
+          while candidate <= output.capacity { candidate += 1 << 32 }
+          next = candidate
+        }
+        guard output.grow(to: Swift.min(next, limit)) else { throw .outOfMemory }
+      }
+      consumed += memberIn
+      output.count += memberOut
+      if consumed < compressed.count, output.capacity == output.count {
+        guard output.grow(to: Swift.min(output.capacity * 2, limit)) else { throw .outOfMemory }
+      }
+    }
+    return output
+  }
+
+  /// Compresses `data` as one gzip member at `level` (1 fastest ... 12 smallest).
+  static func compress(_ data: UnsafeRawBufferPointer, level: Int32) throws(Failure) -> ByteBuffer {
+    guard let compressor = libdeflate_alloc_compressor(level) else { throw .outOfMemory }
+    defer { libdeflate_free_compressor(compressor) }
+    let bound = libdeflate_gzip_compress_bound(compressor, data.count)
+    guard let out = ByteBuffer(capacity: bound) else { throw .outOfMemory }
+    let written = libdeflate_gzip_compress(compressor, data.baseAddress, data.count, out.pointer, bound)
+    guard written > 0 else { throw .damaged("libdeflate could not compress \(data.count) bytes") }
+    out.count = written
+    return out
+  }
+}

@@ -1,0 +1,90 @@
+import FociCore
+
+/// Converts voxel data as stored (any scalar type, either byte order) to `Float`, applying
+/// `scl_slope`/`scl_inter`.
+///
+/// Scaled values are computed in `Double` (`Double(raw) * slope + inter`) and rounded once to
+/// `Float`, as nibabel does before a float32 cast. Unscaled values convert directly, so
+/// integers up to 2²⁴ and every float32 come through exactly. Large volumes are converted in
+/// parallel pieces; each output element depends on its input element only, so the result is
+/// the same for any thread count.
+enum SampleDecoder {
+  static func decode(
+    _ raw: UnsafeRawBufferPointer, type: ScalarType, count: Int, swapped: Bool,
+    scaling: (slope: Double, intercept: Double)?
+  ) -> [Float] {
+    precondition(raw.count >= count * type.byteCount, "raw data shorter than the voxel count")
+    return [Float](unsafeUninitializedCapacity: count) { out, initialized in
+      let pieces = Swift.max(1, Swift.min(64, count >> 20))
+      let target = UncheckedSendable(out)
+      let source = UncheckedSendable(raw)
+      ParallelSlabs.forEach(count: pieces) { piece in
+        let range = count * piece / pieces..<count * (piece + 1) / pieces
+        decodeRange(source.value, into: target.value, range: range, type: type, swapped: swapped, scaling: scaling)
+      }
+      initialized = count
+    }
+  }
+
+  private static func decodeRange(
+    _ raw: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<Float>, range: Range<Int>,
+    type: ScalarType, swapped: Bool, scaling: (slope: Double, intercept: Double)?
+  ) {
+    switch type {
+    case .uint8: integers(UInt8.self, raw, out, range, swapped, scaling)
+    case .int8: integers(Int8.self, raw, out, range, swapped, scaling)
+    case .int16: integers(Int16.self, raw, out, range, swapped, scaling)
+    case .uint16: integers(UInt16.self, raw, out, range, swapped, scaling)
+    case .int32: integers(Int32.self, raw, out, range, swapped, scaling)
+    case .uint32: integers(UInt32.self, raw, out, range, swapped, scaling)
+    case .int64: integers(Int64.self, raw, out, range, swapped, scaling)
+    case .uint64: integers(UInt64.self, raw, out, range, swapped, scaling)
+    case .float32:
+      if !swapped, scaling == nil {
+        // Native float32: a straight copy.
+        let bytes = range.count * 4
+        UnsafeMutableRawPointer(out.baseAddress! + range.lowerBound)
+          .copyMemory(from: raw.baseAddress! + range.lowerBound * 4, byteCount: bytes)
+        return
+      }
+      let s = scaling
+      for n in range {
+        var bits = raw.loadUnaligned(fromByteOffset: n &* 4, as: UInt32.self)
+        if swapped { bits = bits.byteSwapped }
+        let v = Float(bitPattern: bits)
+        out[n] = s.map { Float(Double(v) * $0.slope + $0.intercept) } ?? v
+      }
+    case .float64:
+      for n in range {
+        var bits = raw.loadUnaligned(fromByteOffset: n &* 8, as: UInt64.self)
+        if swapped { bits = bits.byteSwapped }
+        let v = Double(bitPattern: bits)
+        out[n] = Float(scaling.map { v * $0.slope + $0.intercept } ?? v)
+      }
+    }
+  }
+
+  @inline(__always)
+  private static func integers<T: FixedWidthInteger & BitwiseCopyable>(
+    _: T.Type, _ raw: UnsafeRawBufferPointer, _ out: UnsafeMutableBufferPointer<Float>,
+    _ range: Range<Int>, _ swapped: Bool, _ scaling: (slope: Double, intercept: Double)?
+  ) {
+    let width = MemoryLayout<T>.size
+    // Separate loops per case keep each one branch-free so it vectorises.
+    switch (swapped, scaling) {
+    case (false, nil):
+      for n in range { out[n] = Float(raw.loadUnaligned(fromByteOffset: n &* width, as: T.self)) }
+    case (true, nil):
+      for n in range { out[n] = Float(raw.loadUnaligned(fromByteOffset: n &* width, as: T.self).byteSwapped) }
+    case (false, let s?):
+      for n in range {
+        out[n] = Float(Double(raw.loadUnaligned(fromByteOffset: n &* width, as: T.self)) * s.slope + s.intercept)
+      }
+    case (true, let s?):
+      for n in range {
+        let v = raw.loadUnaligned(fromByteOffset: n &* width, as: T.self).byteSwapped
+        out[n] = Float(Double(v) * s.slope + s.intercept)
+      }
+    }
+  }
+}
