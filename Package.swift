@@ -42,15 +42,12 @@ var package = Package(
       ]
     ),
 
-    // MARK: Tests
-    .testTarget(name: "FociCoreTests", dependencies: ["FociCore"]),
-    .testTarget(
-      name: "FociNIfTITests",
-      dependencies: ["FociNIfTI", "FociCore", "CNIfTI"],
-      exclude: ["Fixtures"]
-    ),
+    // MARK: Tests (fixtures written by nibabel live in Tests/Fixtures)
+    .target(name: "_FociTestSupport", dependencies: ["FociCore"], path: "Tests/_FociTestSupport"),
+    .testTarget(name: "FociCoreTests", dependencies: ["FociCore", "_FociTestSupport"]),
+    .testTarget(name: "FociNIfTITests", dependencies: ["FociNIfTI", "FociCore", "CNIfTI", "_FociTestSupport"]),
     .testTarget(name: "CFFTWTests", dependencies: ["CFFTW"]),
-    .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociNIfTI", "FociCore"]),
+    .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociCore", "_FociTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

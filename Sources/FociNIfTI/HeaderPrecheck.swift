@@ -96,7 +96,7 @@ struct HeaderPrecheck: Sendable {
     }
     let used = Array(dims[0...rank])
     if rank > 3, dims[4...rank].contains(where: { $0 > 1 }) {
-      throw .notThreeDimensional(path: path, dims: used)
+      throw .notThreeDimensional(path: path, dims: Array(dims[1...rank]))
     }
     guard let scalarType = NIfTIDatatype.scalarType(code: datatypeCode) else {
       throw .unsupportedDatatype(path: path, code: datatypeCode, name: Niftilib.datatypeName(code: datatypeCode))
@@ -111,7 +111,7 @@ struct HeaderPrecheck: Sendable {
     for n in [grid.x, grid.y, grid.z] {
       let product = total.multipliedReportingOverflow(by: n)
       guard !product.overflow, product.partialValue < (1 << 48) else {
-        throw .badDimensions(path: path, dims: used, reason: "the volume would exceed 256 TiB")
+        throw .badDimensions(path: path, dims: Array(dims[1...rank]), reason: "the volume would exceed 256 TiB")
       }
       total = product.partialValue
     }

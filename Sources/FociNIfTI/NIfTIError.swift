@@ -13,11 +13,13 @@ public enum NIfTIError: Error, Sendable, Equatable, CustomStringConvertible {
   case truncated(path: String, expectedBytes: Int, actualBytes: Int)
   /// The header's datatype is valid NIfTI but not a real scalar type HepaFoci reads.
   case unsupportedDatatype(path: String, code: Int, name: String)
-  /// `dim` is malformed: rank outside 1...7, a non-positive size, or a size too large.
+  /// `dim` is malformed: rank outside 1...7, a non-positive size, or a size too large;
+  /// `dims` is the header's `dim` array (rank first) or the sizes once the rank is valid.
   case badDimensions(path: String, dims: [Int], reason: String)
   /// A voxel spacing is zero, negative, NaN or infinite.
   case badSpacing(path: String, spacing: [Double])
-  /// The file holds several volumes (a time series) where one 3D volume is needed.
+  /// The file holds several volumes (a time series) where one 3D volume is needed;
+  /// `dims` are the sizes along every axis.
   case notThreeDimensional(path: String, dims: [Int])
   /// The chosen voxel-to-world map (sform, qform or pixdim) is singular or not finite.
   case badAffine(path: String, source: String)
@@ -59,7 +61,7 @@ public enum NIfTIError: Error, Sendable, Equatable, CustomStringConvertible {
     case .badSpacing(let p, let spacing):
       "\(p): voxel spacing \(spacing) must be positive and finite on every axis"
     case .notThreeDimensional(let p, let dims):
-      "\(p): holds \(dims.dropFirst(3).reduce(1, *)) volumes (dims \(dims)); a single 3D volume is needed"
+      "\(p): holds \(dims.dropFirst(3).reduce(1, *)) volumes (dims \(dims.map(String.init).joined(separator: "×"))); a single 3D volume is needed"
     case .badAffine(let p, let source):
       "\(p): the \(source) voxel-to-world matrix is singular or not finite, so voxels have no place in space"
     case .badScaling(let p, let slope, let intercept):
