@@ -49,6 +49,7 @@ struct HeaderPrecheck: Sendable {
     var pixdim = [Double](repeating: 0, count: 8)
     let datatypeCode: Int
     let rawOffset: Double
+    let slope: Double, inter: Double
     if version == 1 {
       let magic = Array(bytes[344..<348])
       if magic == Array("n+1\0".utf8) {
@@ -64,6 +65,7 @@ struct HeaderPrecheck: Sendable {
       }
       datatypeCode = Int(f.int16(70))
       rawOffset = Double(f.float32(108))
+      (slope, inter) = (Double(f.float32(112)), Double(f.float32(116)))
     } else {
       guard bytes.count >= headerSize.n2 else {
         throw .notNIfTI(path: path, reason: "only \(bytes.count) bytes, shorter than a NIfTI-2 header")
@@ -82,6 +84,7 @@ struct HeaderPrecheck: Sendable {
       }
       datatypeCode = Int(f.int16(12))
       rawOffset = Double(f.int64(168))
+      (slope, inter) = (f.float64(176), f.float64(184))
     }
     if isPair == false, !singleFile {
       throw .notNIfTI(path: path, reason: "the header says its data is in a separate .img file, but this is a single-file name")
@@ -100,6 +103,10 @@ struct HeaderPrecheck: Sendable {
     }
     guard let scalarType = NIfTIDatatype.scalarType(code: datatypeCode) else {
       throw .unsupportedDatatype(path: path, code: datatypeCode, name: Niftilib.datatypeName(code: datatypeCode))
+    }
+    // niftilib quietly zeroes a non-finite intercept; nibabel refuses it, and so do we.
+    if slope.isFinite, slope != 0, !inter.isFinite {
+      throw .badScaling(path: path, slope: slope, intercept: inter)
     }
     let spatialRank = Swift.min(rank, 3)
     let spacing = Array(pixdim[1...3])

@@ -71,9 +71,6 @@ public enum NIfTIReader {
     guard let header = Niftilib.describeHeader(whole.bytes, path: layout.headerPath, precheck: precheck) else {
       throw .notNIfTI(path: layout.headerPath, reason: "niftilib rejected the header")
     }
-    if let s = header.scaling, !s.intercept.isFinite {
-      throw .badScaling(path: layout.headerPath, slope: s.slope, intercept: s.intercept)
-    }
     let grid = try makeGrid(header, precheck: precheck, path: layout.headerPath)
 
     // The data: its file, and whether it is all there.

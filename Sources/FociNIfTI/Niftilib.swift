@@ -6,7 +6,9 @@ enum Niftilib {
   /// niftilib's name for a datatype code ("COMPLEX64", "RGB24", ...), lower-cased.
   static func datatypeName(code: Int) -> String {
     guard let name = nifti_datatype_to_string(Int32(truncatingIfNeeded: code)) else { return "unknown" }
-    return String(cString: name).lowercased()
+    var text = String(cString: name).lowercased()
+    for prefix in ["nifti_type_", "dt_"] where text.hasPrefix(prefix) { text.removeFirst(prefix.count) }
+    return text
   }
 
   /// niftilib's reading of a header that `HeaderPrecheck` accepted.
