@@ -59,8 +59,9 @@ public enum NIfTIWriter {
     let compressed = lower.hasSuffix(".nii.gz")
     guard compressed || lower.hasSuffix(".nii") else { throw .unsupportedFileName(path: path) }
 
-    var fields = headerFields(grid: grid, type: type, options: options)
-    let version = needsNIfTI2(fields) ? 2 : 1
+    let (fields0, repeatsSource) = headerFields(grid: grid, type: type, options: options)
+    var fields = fields0
+    let version = needsNIfTI2(fields, keepPrecision: repeatsSource) ? 2 : 1
     // Header, 4 bytes of "no extensions", data at a multiple of 16.
     fields.voxOffset = version == 1 ? 352 : 544
     guard var header = Niftilib.encodeHeader(fields, version: version) else {
@@ -92,8 +93,8 @@ public enum NIfTIWriter {
   }
 
   /// Header fields for `grid`, repeating its source header's orientation when that still
-  /// describes the grid's map.
-  static func headerFields(grid: Grid, type: ScalarType, options: Options) -> Niftilib.Fields {
+  /// describes the grid's map (then `repeatsSource` is true).
+  static func headerFields(grid: Grid, type: ScalarType, options: Options) -> (fields: Niftilib.Fields, repeatsSource: Bool) {
     var dims = [Int64](repeating: 1, count: 8)
     dims[0] = 3
     (dims[1], dims[2], dims[3]) = (Int64(grid.dims.x), Int64(grid.dims.y), Int64(grid.dims.z))
@@ -101,7 +102,8 @@ public enum NIfTIWriter {
     pixdim[0] = 1
     pixdim[4] = 0
     var fields: Niftilib.Fields
-    if let o = grid.headerOrientation, orientationMatches(o, grid: grid) {
+    let repeatsSource = grid.headerOrientation.map { orientationMatches($0, grid: grid) } ?? false
+    if let o = grid.headerOrientation, repeatsSource {
       (pixdim[1], pixdim[2], pixdim[3]) = (o.pixdim.x, o.pixdim.y, o.pixdim.z)
       pixdim[0] = o.qfac
       fields = Niftilib.Fields(
@@ -120,7 +122,7 @@ public enum NIfTIWriter {
     fields.intentCode = options.intentCode
     fields.calMin = options.displayRange.min
     fields.calMax = options.displayRange.max
-    return fields
+    return (fields, repeatsSource)
   }
 
   /// Whether the stored orientation still yields the grid's map (a grid built anew from a
@@ -147,10 +149,13 @@ public enum NIfTIWriter {
       && grid.spacingMM == o.pixdim * mm
   }
 
-  /// NIfTI-1 holds dims up to 32,767 and geometry as 32-bit floats.
-  static func needsNIfTI2(_ f: Niftilib.Fields) -> Bool {
+  /// NIfTI-1 holds dims up to 32,767 and geometry as 32-bit floats. Geometry repeated from a
+  /// source header must survive bit for bit, so a NIfTI-2 source whose values need 64 bits
+  /// stays NIfTI-2; geometry made afresh is written at NIfTI-1 precision like other tools do.
+  static func needsNIfTI2(_ f: Niftilib.Fields, keepPrecision: Bool) -> Bool {
     if f.dims.contains(where: { $0 > Int64(Int16.max) }) { return true }
-    var values = f.pixdim + [f.calMin, f.calMax]
+    guard keepPrecision else { return false }
+    var values = f.pixdim
     values += [f.quaternion.x, f.quaternion.y, f.quaternion.z, f.qoffset.x, f.qoffset.y, f.qoffset.z]
     for r in [f.sformRows.0, f.sformRows.1, f.sformRows.2] { values += [r.x, r.y, r.z, r.w] }
     return values.contains { Double(Float($0)) != $0 && $0.isFinite }
