@@ -1,3 +1,5 @@
+import FociCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,6 +17,7 @@ final class ByteBuffer: @unchecked Sendable {
   /// Allocates `capacity` bytes, or returns nil when memory cannot be had.
   init?(capacity: Int) {
     guard let p = malloc(Swift.max(capacity, 1)) else { return nil }
+    HugePages.advise(p, byteCount: capacity)
     pointer = p
     self.capacity = capacity
   }
@@ -27,6 +30,7 @@ final class ByteBuffer: @unchecked Sendable {
     if count == 0 {
       // Nothing to keep: a fresh block avoids realloc copying stale bytes.
       guard let p = malloc(newCapacity) else { return false }
+      HugePages.advise(p, byteCount: newCapacity)
       free(pointer)
       pointer = p
     } else {

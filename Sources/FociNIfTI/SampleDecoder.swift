@@ -15,6 +15,7 @@ enum SampleDecoder {
   ) -> [Float] {
     precondition(raw.count >= count * type.byteCount, "raw data shorter than the voxel count")
     return [Float](unsafeUninitializedCapacity: count) { out, initialized in
+      if let base = out.baseAddress { HugePages.advise(base, byteCount: count * 4) }
       let pieces = Swift.max(1, Swift.min(64, count >> 20))
       let target = UncheckedSendable(out)
       let source = UncheckedSendable(raw)

@@ -98,9 +98,10 @@ struct FileInfo: Encodable {
     let rows = affine.prefix(3).map { row in
       "               [" + row.map { String(format: "%10.4f", $0) }.joined(separator: " ") + " ]"
     }
-    let scaling = scalingApplied
-      ? "slope \(g(sclSlope)), intercept \(g(sclInter))"
-      : "none (scl_slope \(g(sclSlope)))"
+    let scaling =
+      !scalingApplied ? "none (scl_slope \(g(sclSlope)))"
+      : sclSlope == 1 && sclInter == 0 ? "identity (scl_slope 1, scl_inter 0)"
+      : "slope \(g(sclSlope)), intercept \(g(sclInter))"
     var lines = [
       path,
       "  format       NIfTI-\(niftiVersion), \(byteOrder)",
