@@ -23,14 +23,15 @@ struct Info: ParsableCommand {
   func run() throws {
     var reports: [FileInfo] = []
     var firstFailure: Int32?
-    for file in files {
+    for (index, file) in files.enumerated() {
       do {
         let image = try NIfTIReader.read(file)
         let info = FileInfo(image: image)
         if json {
           reports.append(info)
         } else {
-          print(info.text, terminator: files.count > 1 ? "\n" : "")
+          // A blank line between files, none after the last.
+          print(info.text, terminator: index < files.count - 1 ? "\n" : "")
         }
       } catch {
         ExitStatus.report(error.description)
