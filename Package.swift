@@ -12,6 +12,7 @@ var package = Package(
     .executable(name: "hepafoci", targets: ["hepafoci"]),
     .library(name: "FociCore", targets: ["FociCore"]),
     .library(name: "FociNIfTI", targets: ["FociNIfTI"]),
+    .library(name: "FociComponents", targets: ["FociComponents"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,12 +33,13 @@ var package = Package(
     // MARK: Libraries
     .target(name: "FociCore"),
     .target(name: "FociNIfTI", dependencies: ["FociCore", "CNIfTI", "CDeflate"]),
+    .target(name: "FociComponents", dependencies: ["FociCore"]),
 
     // MARK: Command-line tool
     .executableTarget(
       name: "hepafoci",
       dependencies: [
-        "FociCore", "FociNIfTI",
+        "FociCore", "FociNIfTI", "FociComponents",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -46,6 +48,7 @@ var package = Package(
     .target(name: "_FociTestSupport", dependencies: ["FociCore"], path: "Tests/_FociTestSupport"),
     .testTarget(name: "FociCoreTests", dependencies: ["FociCore", "_FociTestSupport"]),
     .testTarget(name: "FociNIfTITests", dependencies: ["FociNIfTI", "FociCore", "CNIfTI", "_FociTestSupport"]),
+    .testTarget(name: "FociComponentsTests", dependencies: ["FociComponents", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "CFFTWTests", dependencies: ["CFFTW"]),
     .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociCore", "_FociTestSupport"]),
   ],

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 declare -A allowed=(
   [FociCore]="Dispatch Glibc Darwin"
   [FociNIfTI]="FociCore CNIfTI CDeflate Glibc Darwin"
-  [hepafoci]="FociCore FociNIfTI ArgumentParser Foundation"
+  [FociComponents]="FociCore"
+  [hepafoci]="FociCore FociNIfTI FociComponents ArgumentParser Foundation"
 )
 status=0
 for dir in Sources/*/; do

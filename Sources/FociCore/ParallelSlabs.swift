@@ -7,12 +7,22 @@ import Dispatch
 /// how many threads ran them.
 public enum ParallelSlabs {
   /// Calls `body(piece)` for every piece in `0..<count`, in parallel when `count > 1`.
-  public static func forEach(count: Int, _ body: @Sendable (Int) -> Void) {
-    if count <= 1 {
-      if count == 1 { body(0) }
+  /// `maxThreads` (nil = all cores) bounds how many run at once; it never changes which
+  /// pieces exist, so it cannot change a result.
+  public static func forEach(count: Int, maxThreads: Int? = nil, _ body: @Sendable (Int) -> Void) {
+    let threads = Swift.min(count, maxThreads ?? count)
+    if count <= 1 || threads <= 1 {
+      for piece in 0..<count { body(piece) }
       return
     }
-    DispatchQueue.concurrentPerform(iterations: count, execute: body)
+    if threads >= count {
+      DispatchQueue.concurrentPerform(iterations: count, execute: body)
+      return
+    }
+    // Worker w takes pieces w, w + threads, w + 2·threads, ...
+    DispatchQueue.concurrentPerform(iterations: threads) { worker in
+      for piece in stride(from: worker, to: count, by: threads) { body(piece) }
+    }
   }
 
   /// Splits `0..<total` into `pieces` contiguous ranges of near-equal length, in order.
