@@ -50,7 +50,7 @@ var package = Package(
     .testTarget(name: "FociNIfTITests", dependencies: ["FociNIfTI", "FociCore", "CNIfTI", "_FociTestSupport"]),
     .testTarget(name: "FociComponentsTests", dependencies: ["FociComponents", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "CFFTWTests", dependencies: ["CFFTW"]),
-    .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociCore", "_FociTestSupport"]),
+    .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociCore", "FociNIfTI", "_FociTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

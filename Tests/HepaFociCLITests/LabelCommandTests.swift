@@ -1,0 +1,67 @@
+import FociCore
+import FociNIfTI
+import Foundation
+import Testing
+import _FociTestSupport
+
+@Suite("hepafoci label")
+struct LabelCommandTests {
+  let folder = TemporaryFolder()
+
+  /// A random mask on the oblique grid of a nibabel fixture, written as uint8 .nii.gz.
+  func writeMask(density: Double, seed: UInt64) throws -> (path: String, mask: [Bool], grid: Grid) {
+    let grid = try NIfTIReader.read(NIfTIFixtures.path("dtype_int16.nii")).volume.grid
+    var rng = SeededGenerator(seed: seed)
+    let mask = (0..<grid.voxelCount).map { _ in Double.random(in: 0..<1, using: &rng) < density }
+    let path = folder.file("mask.nii.gz")
+    try NIfTIWriter.write(Volume(grid: grid, voxels: mask.map { $0 ? UInt8(1) : 0 }), to: path)
+    return (path, mask, grid)
+  }
+
+  @Test("labels equal the flood fill and keep the mask's geometry", arguments: [6, 18, 26])
+  func matchesOracle(connectivity: Int) throws {
+    let (path, mask, grid) = try writeMask(density: 0.35, seed: UInt64(connectivity))
+    let out = folder.file("labels.nii.gz")
+    let result = try CLI.run(["label", path, "--connectivity", "\(connectivity)", "--out", out])
+    #expect(result.status == 0, "\(result.stderr)")
+    let c = Connectivity(rawValue: connectivity)!
+    let oracle = FloodFillOracle.label(mask, dims: grid.dims, connectivity: c)
+    #expect(result.stdout.hasPrefix("\(oracle.sizes.count) component"))
+    let labels = try NIfTIReader.read(out)
+    #expect(labels.volume.voxels == oracle.labels.map { Float($0) })
+    #expect(labels.volume.grid == grid)
+    #expect(labels.header.intentCode == 1002)
+  }
+
+  @Test("--min-voxels, --threads and --json")
+  func options() throws {
+    let (path, mask, grid) = try writeMask(density: 0.25, seed: 4)
+    let oracle = FloodFillOracle.label(mask, dims: grid.dims, connectivity: .faces6, minimumVoxels: 3)
+    var outputs: [[Float]] = []
+    for threads in ["1", "2"] {
+      let out = folder.file("l\(threads).nii")
+      let result = try CLI.run(["label", path, "--connectivity", "6", "--min-voxels", "3", "--threads", threads, "--json", "--out", out])
+      #expect(result.status == 0)
+      struct Summary: Decodable { var count: Int; var voxelCounts: [Int] }
+      let summary = try JSONDecoder().decode(Summary.self, from: Data(result.stdout.utf8))
+      #expect(summary.count == oracle.sizes.count && summary.voxelCounts == oracle.sizes)
+      outputs.append(try NIfTIReader.read(out).volume.voxels)
+    }
+    #expect(outputs[0] == outputs[1])
+    #expect(outputs[0] == oracle.labels.map { Float($0) })
+  }
+
+  @Test("bad input or options: an error naming the problem and no output file")
+  func badInput() throws {
+    let missing = try CLI.run(["label", folder.file("absent.nii.gz"), "--out", folder.file("l.nii.gz")])
+    #expect(missing.status == 66 && missing.stderr.contains("absent.nii.gz"))
+    let series = folder.copy(NIfTIFixtures.path("time_series_4d.nii"), as: "bold.nii")
+    let fourD = try CLI.run(["label", series, "--out", folder.file("l.nii.gz")])
+    #expect(fourD.status == 65 && fourD.stderr.contains("bold.nii"))
+    let badOut = try CLI.run(["label", series, "--out", folder.file("l.png")])
+    #expect(badOut.status == 64)
+    let badConnectivity = try CLI.run(["label", series, "--connectivity", "8", "--out", folder.file("l.nii")])
+    #expect(badConnectivity.status == 64)
+    #expect(folder.contents() == ["bold.nii"])
+  }
+}
