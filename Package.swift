@@ -70,4 +70,11 @@ if withBenchmarks {
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     )
   )
+  package.targets.append(
+    .executableTarget(
+      name: "components-timing",
+      dependencies: ["FociCore", "FociNIfTI", "FociComponents"],
+      path: "Benchmarks/ComponentsTiming"
+    )
+  )
 }

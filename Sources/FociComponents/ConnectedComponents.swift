@@ -26,7 +26,7 @@ public enum ConnectedComponents {
     maxThreads: Int? = nil
   ) -> ComponentLabels {
     mask.voxels.withUnsafeBufferPointer { voxels in
-      label(voxels, grid: mask.grid, connectivity: connectivity, minimumVoxels: minimumVoxels, maxThreads: maxThreads) { $0 != 0 }
+      label(voxels, grid: mask.grid, connectivity: connectivity, minimumVoxels: minimumVoxels, maxThreads: maxThreads)
     }
   }
 
@@ -35,20 +35,29 @@ public enum ConnectedComponents {
     _ volume: Volume<Float>, connectivity: Connectivity = .corners26, minimumVoxels: Int = 1,
     maxThreads: Int? = nil
   ) -> ComponentLabels {
-    volume.voxels.withUnsafeBufferPointer { voxels in
-      label(voxels, grid: volume.grid, connectivity: connectivity, minimumVoxels: minimumVoxels, maxThreads: maxThreads) { $0 != 0 }
+    let count = volume.voxels.count
+    let mask = volume.voxels.withUnsafeBufferPointer { input in
+      [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+        let source = UncheckedSendable(input), target = UncheckedSendable(out)
+        let pieces = ParallelSlabs.ranges(total: count, pieces: max(1, min(64, count >> 20)))
+        ParallelSlabs.forEach(count: pieces.count, maxThreads: maxThreads) { p in
+          for i in pieces[p] { target.value[i] = source.value[i] != 0 ? 1 : 0 }
+        }
+        initialized = count
+      }
     }
+    return label(Volume(grid: volume.grid, voxels: mask), connectivity: connectivity, minimumVoxels: minimumVoxels, maxThreads: maxThreads)
   }
 
-  /// Slabs for a grid: about 256 Ki voxels each, at most 64, never more than the slices.
-  /// Depends on the grid only, so results cannot depend on the machine.
+  /// Slabs for a grid: at least 512 Ki voxels each, at most 8 (each border costs a sequential
+  /// join), never more than the slices. Depends on the grid only, never on the machine.
   static func slabCount(for grid: Grid) -> Int {
-    max(1, min(grid.dims.z, 64, grid.voxelCount >> 18))
+    max(1, min(grid.dims.z, 8, grid.voxelCount >> 19))
   }
 
-  static func label<V>(
-    _ voxels: UnsafeBufferPointer<V>, grid: Grid, connectivity: Connectivity, minimumVoxels: Int,
-    maxThreads: Int?, slabs requestedSlabs: Int? = nil, isForeground: @escaping @Sendable (V) -> Bool
+  static func label(
+    _ voxels: UnsafeBufferPointer<UInt8>, grid: Grid, connectivity: Connectivity, minimumVoxels: Int,
+    maxThreads: Int?, slabs requestedSlabs: Int? = nil
   ) -> ComponentLabels {
     precondition(voxels.count == grid.voxelCount, "voxel count must match the grid")
     precondition(grid.voxelCount < Int(UInt32.max), "more voxels than 32-bit labels can hold")
@@ -60,7 +69,7 @@ public enum ConnectedComponents {
 
     // 1. Runs and unions inside each slab.
     ParallelSlabs.forEach(count: slabCount, maxThreads: maxThreads) { s in
-      scanSlab(slabs[s], input: input.value, nx: nx, ny: ny, connectivity: connectivity, isForeground: isForeground)
+      scanSlab(slabs[s], input: input.value, nx: nx, ny: ny, connectivity: connectivity)
     }
 
     // 2. Global numbering and the joins across slab borders.
@@ -70,13 +79,16 @@ public enum ConnectedComponents {
     let total = bases[slabCount]
     precondition(total < Int(UInt32.max), "more runs than 32-bit indices can hold")
     var parent = [UInt32](unsafeUninitializedCapacity: total) { buffer, initialized in
-      for s in 0..<slabCount {
-        let base = UInt32(bases[s])
-        for (i, p) in slabs[s].parent.enumerated() { buffer[bases[s] + i] = p + base }
-        slabs[s].parent = []
+      let target = UncheckedSendable(buffer)
+      ParallelSlabs.forEach(count: slabCount, maxThreads: maxThreads) { s in
+        let offset = UInt32(bases[s])
+        slabs[s].parent.withUnsafeBufferPointer { local in
+          for i in 0..<local.count { target.value[bases[s] &+ i] = local[i] &+ offset }
+        }
       }
       initialized = total
     }
+    for slab in slabs { slab.parent = [] }
     parent.withUnsafeMutableBufferPointer { forest in
       for s in 1..<max(1, slabCount) {
         joinBorder(
@@ -86,73 +98,135 @@ public enum ConnectedComponents {
     }
 
     // 3. Roots (parents always precede children), sizes, and numbering in raster order.
-    var sizes = [Int](repeating: 0, count: total)
+    // Roots in parallel (each run walks up a forest nobody writes now), sizes and numbering
+    // in one sequential sweep of the runs, then each run's final id in parallel.
     var finalId = [UInt32](repeating: 0, count: total)
     var voxelCounts: [Int] = []
-    parent.withUnsafeMutableBufferPointer { root in
-      for s in 0..<slabCount {
-        let runs = slabs[s]
-        for i in 0..<runs.count {
-          let g = bases[s] + i
-          let p = Int(root[g])
-          if p != g { root[g] = root[p] }
-          sizes[Int(root[g])] += Int(runs.ends[i] - runs.starts[i])
+    parent.withUnsafeMutableBufferPointer { forest in
+      let shared = UncheckedSendable(forest)
+      var rootOf = [UInt32](unsafeUninitializedCapacity: total) { out, initialized in
+        let target = UncheckedSendable(out)
+        ParallelSlabs.forEach(count: slabCount, maxThreads: maxThreads) { s in
+          for g in bases[s]..<bases[s + 1] {
+            var r = shared.value[g]
+            while shared.value[Int(r)] != r { r = shared.value[Int(r)] }
+            target.value[g] = r
+          }
+        }
+        initialized = total
+      }
+      // Sizes: each slab adds its runs into the roots it owns; runs whose root lies in an
+      // earlier slab (components crossing a border) are added afterwards, in slab order.
+      var sizes = [Int](repeating: 0, count: total)
+      var crossings = [[(root: Int, voxels: Int)]](repeating: [], count: slabCount)
+      rootOf.withUnsafeBufferPointer { rootOf in
+        sizes.withUnsafeMutableBufferPointer { sizesBuffer in
+          crossings.withUnsafeMutableBufferPointer { crossingsBuffer in
+            let roots = UncheckedSendable(rootOf), target = UncheckedSendable(sizesBuffer)
+            let lists = UncheckedSendable(crossingsBuffer)
+            ParallelSlabs.forEach(count: slabCount, maxThreads: maxThreads) { s in
+              var crossing: [(root: Int, voxels: Int)] = []
+              slabs[s].starts.withUnsafeBufferPointer { starts in
+                slabs[s].ends.withUnsafeBufferPointer { ends in
+                  for i in 0..<starts.count {
+                    let root = Int(roots.value[bases[s] &+ i])
+                    let voxels = Int(ends[i] &- starts[i])
+                    if root >= bases[s] { target.value[root] &+= voxels } else { crossing.append((root, voxels)) }
+                  }
+                }
+              }
+              lists.value[s] = crossing
+            }
+          }
+          for list in crossings { for c in list { sizesBuffer[c.root] &+= c.voxels } }
         }
       }
-      var next: UInt32 = 0
-      for g in 0..<total where Int(root[g]) == g && sizes[g] >= minimumVoxels {
-        next += 1
-        finalId[g] = next
-        voxelCounts.append(sizes[g])
+      // Numbering: count kept roots per slab, prefix-sum, then number each slab's roots in
+      // index order, all in parallel; ids are the same as one sequential sweep would give.
+      var keptPerSlab = [Int](repeating: 0, count: slabCount + 1)
+      rootOf.withUnsafeBufferPointer { rootOf in
+        sizes.withUnsafeBufferPointer { sizes in
+          keptPerSlab.withUnsafeMutableBufferPointer { kept in
+            let roots = UncheckedSendable(rootOf), sz = UncheckedSendable(sizes), out = UncheckedSendable(kept)
+            ParallelSlabs.forEach(count: slabCount, maxThreads: maxThreads) { s in
+              var n = 0
+              for g in bases[s]..<bases[s + 1] where Int(roots.value[g]) == g && sz.value[g] >= minimumVoxels { n &+= 1 }
+              out.value[s + 1] = n
+            }
+          }
+        }
       }
-      for g in 0..<total { finalId[g] = finalId[Int(root[g])] }
-    }
-
-    // 4. Write every voxel once.
-    let labels = [UInt32](unsafeUninitializedCapacity: grid.voxelCount) { out, initialized in
-      if let base = out.baseAddress { HugePages.advise(base, byteCount: out.count * 4) }
-      let target = UncheckedSendable(out)
-      let ids = UncheckedSendable(finalId)
-      ParallelSlabs.forEach(count: slabCount, maxThreads: maxThreads) { s in
-        writeSlab(slabs[s], base: bases[s], ids: ids.value, nx: nx, ny: ny, into: target.value)
+      for s in 0..<slabCount { keptPerSlab[s + 1] += keptPerSlab[s] }
+      let firstId = keptPerSlab
+      voxelCounts = [Int](repeating: 0, count: firstId[slabCount])
+      rootOf.withUnsafeBufferPointer { rootOf in
+        sizes.withUnsafeBufferPointer { sizes in
+          finalId.withUnsafeMutableBufferPointer { finalId in
+            voxelCounts.withUnsafeMutableBufferPointer { counts in
+              let roots = UncheckedSendable(rootOf), sz = UncheckedSendable(sizes)
+              let ids = UncheckedSendable(finalId), out = UncheckedSendable(counts)
+              ParallelSlabs.forEach(count: slabCount, maxThreads: maxThreads) { s in
+                var next = firstId[s]
+                for g in bases[s]..<bases[s + 1] where Int(roots.value[g]) == g && sz.value[g] >= minimumVoxels {
+                  out.value[next] = sz.value[g]
+                  next &+= 1
+                  ids.value[g] = UInt32(next)
+                }
+              }
+              ParallelSlabs.forEach(count: slabCount, maxThreads: maxThreads) { s in
+                // Roots are only read here (their own entries are never written), so slabs may
+                // look up roots in earlier slabs while those fill in their members.
+                for g in bases[s]..<bases[s + 1] where Int(roots.value[g]) != g {
+                  ids.value[g] = ids.value[Int(roots.value[g])]
+                }
+              }
+            }
+          }
+        }
       }
-      initialized = grid.voxelCount
     }
-    return ComponentLabels(grid: grid, labels: labels, count: voxelCounts.count, voxelCounts: voxelCounts)
+    // 4. Write every voxel once, 16-bit when the ids fit (half the memory traffic).
+    let ids = UncheckedSendable(finalId)
+    func write<L: FixedWidthInteger>(_: L.Type) -> [L] {
+      [L](unsafeUninitializedCapacity: grid.voxelCount) { out, initialized in
+        if let base = out.baseAddress { HugePages.advise(base, byteCount: out.count * MemoryLayout<L>.size) }
+        let target = UncheckedSendable(out)
+        ParallelSlabs.forEach(count: slabCount, maxThreads: maxThreads) { s in
+          writeSlab(slabs[s], base: bases[s], ids: ids.value, nx: nx, ny: ny, into: target.value)
+        }
+        initialized = grid.voxelCount
+      }
+    }
+    let labels =
+      voxelCounts.count <= Int(UInt16.max)
+      ? LabelVolume(grid: grid, labels: write(UInt16.self), maxLabel: UInt32(voxelCounts.count))
+      : LabelVolume(grid: grid, labels: write(UInt32.self), maxLabel: UInt32(voxelCounts.count))
+    return ComponentLabels(labels: labels, voxelCounts: voxelCounts)
   }
 
   // MARK: - Kernels
 
   /// Extracts the runs of every row of the slab and joins each with the earlier rows it touches.
-  private static func scanSlab<V>(
-    _ slab: RowRuns, input: UnsafeBufferPointer<V>, nx: Int, ny: Int, connectivity: Connectivity,
-    isForeground: (V) -> Bool
+  private static func scanSlab(
+    _ slab: RowRuns, input: UnsafeBufferPointer<UInt8>, nx: Int, ny: Int, connectivity: Connectivity
   ) {
     var starts: [Int32] = []
     var ends: [Int32] = []
-    starts.reserveCapacity(1024)
-    ends.reserveCapacity(1024)
-    var rowFirst = slab.rowFirstRun
+    starts.reserveCapacity(4096)
+    ends.reserveCapacity(4096)
+    var rowFirst = [Int32](repeating: 0, count: slab.depth * ny + 1)
+    let base = input.baseAddress!
     for dz in 0..<slab.depth {
       let z = slab.firstZ + dz
       for y in 0..<ny {
         rowFirst[dz * ny + y] = Int32(starts.count)
-        let row = (z * ny + y) * nx
-        var x = 0
-        while x < nx {
-          while x < nx, !isForeground(input[row &+ x]) { x &+= 1 }
-          if x == nx { break }
-          let start = x
-          while x < nx, isForeground(input[row &+ x]) { x &+= 1 }
+        RunScanner.forEachRun(base + (z * ny + y) * nx, count: nx) { start, end in
           starts.append(Int32(start))
-          ends.append(Int32(x))
+          ends.append(Int32(end))
         }
       }
     }
     rowFirst[slab.depth * ny] = Int32(starts.count)
-    slab.starts = starts
-    slab.ends = ends
-    slab.rowFirstRun = rowFirst
 
     var parent = [UInt32](unsafeUninitializedCapacity: starts.count) { b, n in
       for i in 0..<starts.count { b[i] = UInt32(i) }
@@ -161,23 +235,29 @@ public enum ConnectedComponents {
     let neighbours = neighbourRows(connectivity)
     starts.withUnsafeBufferPointer { s in
       ends.withUnsafeBufferPointer { e in
-        parent.withUnsafeMutableBufferPointer { forest in
-          for dz in 0..<slab.depth {
-            let z = slab.firstZ + dz
-            for y in 0..<ny {
-              let current = slab.runs(y: y, z: z)
-              if current.isEmpty { continue }
-              for n in neighbours {
-                let (py, pz) = (y + n.dy, z + n.dz)
-                guard py >= 0, py < ny, pz >= slab.firstZ else { continue }
-                let previous = slab.runs(y: py, z: pz)
-                joinRows(current, s, e, 0, previous, s, e, 0, reach: n.reach, forest: forest)
+        rowFirst.withUnsafeBufferPointer { rows in
+          parent.withUnsafeMutableBufferPointer { forest in
+            for dz in 0..<slab.depth {
+              for y in 0..<ny {
+                let r = dz * ny + y
+                let current = Int(rows[r])..<Int(rows[r + 1])
+                if current.isEmpty { continue }
+                for n in neighbours {
+                  let (py, pdz) = (y + n.dy, dz + n.dz)
+                  guard py >= 0, py < ny, pdz >= 0 else { continue }
+                  let p = pdz * ny + py
+                  let previous = Int(rows[p])..<Int(rows[p + 1])
+                  joinRows(current, s, e, 0, previous, s, e, 0, reach: n.reach, forest: forest)
+                }
               }
             }
           }
         }
       }
     }
+    slab.starts = starts
+    slab.ends = ends
+    slab.rowFirstRun = rowFirst
     slab.parent = parent
   }
 
@@ -187,6 +267,7 @@ public enum ConnectedComponents {
     connectivity: Connectivity, forest: UnsafeMutableBufferPointer<UInt32>
   ) {
     let z = upper.firstZ
+    let neighbours = neighbourRows(connectivity).filter { $0.dz == -1 }
     lower.starts.withUnsafeBufferPointer { ls in
       lower.ends.withUnsafeBufferPointer { le in
         upper.starts.withUnsafeBufferPointer { us in
@@ -194,7 +275,7 @@ public enum ConnectedComponents {
             for y in 0..<ny {
               let current = upper.runs(y: y, z: z)
               if current.isEmpty { continue }
-              for n in neighbourRows(connectivity) where n.dz == -1 {
+              for n in neighbours {
                 let py = y + n.dy
                 guard py >= 0, py < ny else { continue }
                 let previous = lower.runs(y: py, z: z - 1)
@@ -278,22 +359,29 @@ public enum ConnectedComponents {
     }
   }
 
-  private static func writeSlab(
-    _ slab: RowRuns, base: Int, ids: [UInt32], nx: Int, ny: Int, into out: UnsafeMutableBufferPointer<UInt32>
+  private static func writeSlab<L: FixedWidthInteger>(
+    _ slab: RowRuns, base: Int, ids: [UInt32], nx: Int, ny: Int, into out: UnsafeMutableBufferPointer<L>
   ) {
+    let target = out.baseAddress!
     ids.withUnsafeBufferPointer { ids in
-      for dz in 0..<slab.depth {
-        let z = slab.firstZ + dz
-        for y in 0..<ny {
-          let row = (z * ny + y) * nx
-          var x = 0
-          for i in slab.runs(y: y, z: z) {
-            let start = Int(slab.starts[i]), end = Int(slab.ends[i])
-            if start > x { out.baseAddress!.advanced(by: row + x).update(repeating: 0, count: start - x) }
-            out.baseAddress!.advanced(by: row + start).update(repeating: ids[base + i], count: end - start)
-            x = end
+      slab.starts.withUnsafeBufferPointer { starts in
+        slab.ends.withUnsafeBufferPointer { ends in
+          slab.rowFirstRun.withUnsafeBufferPointer { rows in
+            for dz in 0..<slab.depth {
+              for y in 0..<ny {
+                let r = dz * ny + y
+                let row = target + ((slab.firstZ + dz) * ny + y) * nx
+                var x = 0
+                for i in Int(rows[r])..<Int(rows[r + 1]) {
+                  let start = Int(starts[i]), end = Int(ends[i])
+                  if start > x { (row + x).update(repeating: 0, count: start - x) }
+                  (row + start).update(repeating: L(truncatingIfNeeded: ids[base + i]), count: end - start)
+                  x = end
+                }
+                if x < nx { (row + x).update(repeating: 0, count: nx - x) }
+              }
+            }
           }
-          if x < nx { out.baseAddress!.advanced(by: row + x).update(repeating: 0, count: nx - x) }
         }
       }
     }

@@ -35,6 +35,25 @@ public struct LabelVolume: Sendable {
     storage = .uint16(labels)
   }
 
+  /// Wraps labels whose largest value the caller already knows (a labeller that numbered them),
+  /// sparing a pass over the voxels. Labels above 65,535 need the 32-bit form.
+  public init(grid: Grid, labels: [UInt16], maxLabel: UInt32) {
+    precondition(labels.count == grid.voxelCount, "label count must match the grid")
+    assert(UInt32(labels.max() ?? 0) == maxLabel, "maxLabel must be the largest label")
+    self.grid = grid
+    self.maxLabel = maxLabel
+    storage = .uint16(labels)
+  }
+
+  /// Wraps 32-bit labels as they are, with their known largest value.
+  public init(grid: Grid, labels: [UInt32], maxLabel: UInt32) {
+    precondition(labels.count == grid.voxelCount, "label count must match the grid")
+    assert((labels.max() ?? 0) == maxLabel, "maxLabel must be the largest label")
+    self.grid = grid
+    self.maxLabel = maxLabel
+    storage = .uint32(labels)
+  }
+
   /// Bytes per label in `storage`: 2 or 4.
   public var bytesPerLabel: Int {
     switch storage {

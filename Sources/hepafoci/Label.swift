@@ -56,7 +56,7 @@ struct Label: ParsableCommand {
       let volume = try NIfTIReader.read(mask).volume
       let components = ConnectedComponents.label(
         volume, connectivity: connectivity, minimumVoxels: minVoxels, maxThreads: threads)
-      try NIfTIWriter.write(components.labelVolume, to: out)
+      try NIfTIWriter.write(components.labels, to: out)
       if json {
         let summary = LabelSummary(
           mask: mask, output: out, connectivity: connectivity.rawValue, minVoxels: minVoxels,
