@@ -1,4 +1,5 @@
 import CDeflate
+import FociCore
 
 /// One-shot gzip with libdeflate: the whole stream in, the whole result out, several times
 /// faster than zlib's streaming inflate. The only file that calls libdeflate.
@@ -69,6 +70,26 @@ enum Gzip {
       }
     }
     return output
+  }
+
+  /// Compresses `data` as consecutive gzip members of at least `memberBytes` each, in
+  /// parallel. The split depends on the size only, so the output is the same on any machine.
+  static func compressInParallel(
+    _ data: UnsafeRawBufferPointer, level: Int32, memberBytes: Int = 8 << 20
+  ) throws(Failure) -> [ByteBuffer] {
+    let count = Swift.max(1, Swift.min(32, data.count / memberBytes))
+    let ranges = ParallelSlabs.ranges(total: data.count, pieces: count)
+    let results = UncheckedSendable(UnsafeMutableBufferPointer<Result<ByteBuffer, Failure>>.allocate(capacity: count))
+    defer { results.value.deallocate() }
+    let source = UncheckedSendable(data)
+    ParallelSlabs.forEach(count: count) { piece in
+      let slice = UnsafeRawBufferPointer(rebasing: source.value[ranges[piece]])
+      (results.value.baseAddress! + piece).initialize(to: Result { () throws(Failure) in try compress(slice, level: level) })
+    }
+    defer { results.value.baseAddress!.deinitialize(count: count) }
+    var members: [ByteBuffer] = []
+    for piece in 0..<count { members.append(try results.value[piece].get()) }
+    return members
   }
 
   /// Compresses `data` as one gzip member at `level` (1 fastest ... 12 smallest).

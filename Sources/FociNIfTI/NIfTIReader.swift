@@ -28,6 +28,18 @@ public enum NIfTIReader {
     return NIfTIImage(path: path, header: source.header, volume: volume)
   }
 
+  /// Reads the image at `path` as a binary mask: 1 where the scaled value is non-zero, else 0.
+  /// Faster and 4× smaller than `read` for label and mask files; the same validation applies.
+  public static func readMask(_ path: String) throws(NIfTIError) -> Volume<UInt8> {
+    let source = try load(path, readData: true)
+    guard let data = source.data else { preconditionFailure("data requested") }
+    let voxels = SampleDecoder.decodeMask(
+      UnsafeRawBufferPointer(rebasing: data.bytes[source.dataOffset...]),
+      type: source.precheck.scalarType, count: source.grid.voxelCount, swapped: source.precheck.swapped,
+      scaling: source.header.scaling)
+    return Volume(grid: source.grid, voxels: voxels, sourceType: source.precheck.scalarType)
+  }
+
   /// Reads and validates the header of the image at `path`, and checks that its data is all
   /// there, without converting the samples. (A gzip file is still inflated to check it.)
   public static func readHeader(_ path: String) throws(NIfTIError) -> (header: NIfTIHeader, grid: Grid) {

@@ -8,6 +8,9 @@ import FociCore
 /// its source in 3D Slicer or ITK-SNAP. A grid without them (or whose map no longer matches
 /// them) gets an sform equal to its map and a qform of its rigid part, both coded "scanner".
 ///
+/// Large `.nii.gz` files are compressed in parallel as several gzip members (RFC 1952 allows
+/// any number; zlib, niftilib, nibabel, ITK and gzip(1) read them as one stream).
+///
 /// Output is NIfTI-1 unless the dims exceed 32,767 or a geometry value would lose precision as
 /// a 32-bit float, then NIfTI-2. Files are written to a temporary name in the target folder and
 /// renamed when complete: a reader never sees half a file, and a failed write leaves none.
@@ -77,13 +80,13 @@ public enum NIfTIWriter {
       header.withUnsafeBytes { joined.pointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
       (joined.pointer + header.count).copyMemory(from: raw.baseAddress!, byteCount: raw.count)
       joined.count = total
-      let gz: ByteBuffer
+      let members: [ByteBuffer]
       do {
-        gz = try Gzip.compress(joined.bytes, level: options.compressionLevel)
+        members = try Gzip.compressInParallel(joined.bytes, level: options.compressionLevel)
       } catch {
         throw .writeFailed(path: path, reason: "compression failed")
       }
-      try FileAccess.writeAtomically(path, pieces: [gz.bytes])
+      try FileAccess.writeAtomically(path, pieces: members.map(\.bytes))
     } else {
       let result = header.withUnsafeBytes { h in
         Result { () throws(NIfTIError) in try FileAccess.writeAtomically(path, pieces: [h, raw]) }

@@ -21,14 +21,44 @@ enum SampleDecoder {
       let source = UncheckedSendable(raw)
       ParallelSlabs.forEach(count: pieces) { piece in
         let range = count * piece / pieces..<count * (piece + 1) / pieces
-        decodeRange(source.value, into: target.value, range: range, type: type, swapped: swapped, scaling: scaling)
+        decodeRange(source.value, into: target.value.baseAddress! + range.lowerBound, range: range, type: type, swapped: swapped, scaling: scaling)
       }
       initialized = count
     }
   }
 
+  /// A binary mask of the samples: 1 where the scaled value is non-zero (NaN included, as
+  /// `x != 0` says), else 0. Decodes in small chunks, so no float copy of the volume is made.
+  static func decodeMask(
+    _ raw: UnsafeRawBufferPointer, type: ScalarType, count: Int, swapped: Bool,
+    scaling: (slope: Double, intercept: Double)?
+  ) -> [UInt8] {
+    precondition(raw.count >= count * type.byteCount, "raw data shorter than the voxel count")
+    return [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+      if let base = out.baseAddress { HugePages.advise(base, byteCount: count) }
+      let pieces = Swift.max(1, Swift.min(64, count >> 20))
+      let target = UncheckedSendable(out)
+      let source = UncheckedSendable(raw)
+      ParallelSlabs.forEach(count: pieces) { piece in
+        let range = count * piece / pieces..<count * (piece + 1) / pieces
+        let chunk = 16_384
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk) { floats in
+          var lower = range.lowerBound
+          while lower < range.upperBound {
+            let upper = Swift.min(lower + chunk, range.upperBound)
+            decodeRange(source.value, into: floats.baseAddress!, range: lower..<upper, type: type, swapped: swapped, scaling: scaling)
+            for n in lower..<upper { target.value[n] = floats[n - lower] != 0 ? 1 : 0 }
+            lower = upper
+          }
+        }
+      }
+      initialized = count
+    }
+  }
+
+  /// Decodes samples `range` of `raw` into `out[0 ..< range.count]`.
   private static func decodeRange(
-    _ raw: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<Float>, range: Range<Int>,
+    _ raw: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<Float>, range: Range<Int>,
     type: ScalarType, swapped: Bool, scaling: (slope: Double, intercept: Double)?
   ) {
     switch type {
@@ -43,9 +73,7 @@ enum SampleDecoder {
     case .float32:
       if !swapped, scaling == nil {
         // Native float32: a straight copy.
-        let bytes = range.count * 4
-        UnsafeMutableRawPointer(out.baseAddress! + range.lowerBound)
-          .copyMemory(from: raw.baseAddress! + range.lowerBound * 4, byteCount: bytes)
+        UnsafeMutableRawPointer(out).copyMemory(from: raw.baseAddress! + range.lowerBound * 4, byteCount: range.count * 4)
         return
       }
       let s = scaling
@@ -53,38 +81,39 @@ enum SampleDecoder {
         var bits = raw.loadUnaligned(fromByteOffset: n &* 4, as: UInt32.self)
         if swapped { bits = bits.byteSwapped }
         let v = Float(bitPattern: bits)
-        out[n] = s.map { Float(Double(v) * $0.slope + $0.intercept) } ?? v
+        out[n &- range.lowerBound] = s.map { Float(Double(v) * $0.slope + $0.intercept) } ?? v
       }
     case .float64:
       for n in range {
         var bits = raw.loadUnaligned(fromByteOffset: n &* 8, as: UInt64.self)
         if swapped { bits = bits.byteSwapped }
         let v = Double(bitPattern: bits)
-        out[n] = Float(scaling.map { v * $0.slope + $0.intercept } ?? v)
+        out[n &- range.lowerBound] = Float(scaling.map { v * $0.slope + $0.intercept } ?? v)
       }
     }
   }
 
   @inline(__always)
   private static func integers<T: FixedWidthInteger & BitwiseCopyable>(
-    _: T.Type, _ raw: UnsafeRawBufferPointer, _ out: UnsafeMutableBufferPointer<Float>,
+    _: T.Type, _ raw: UnsafeRawBufferPointer, _ base: UnsafeMutablePointer<Float>,
     _ range: Range<Int>, _ swapped: Bool, _ scaling: (slope: Double, intercept: Double)?
   ) {
     let width = MemoryLayout<T>.size
+    let lo = range.lowerBound
     // Separate loops per case keep each one branch-free so it vectorises.
     switch (swapped, scaling) {
     case (false, nil):
-      for n in range { out[n] = Float(raw.loadUnaligned(fromByteOffset: n &* width, as: T.self)) }
+      for n in range { base[n &- lo] = Float(raw.loadUnaligned(fromByteOffset: n &* width, as: T.self)) }
     case (true, nil):
-      for n in range { out[n] = Float(raw.loadUnaligned(fromByteOffset: n &* width, as: T.self).byteSwapped) }
+      for n in range { base[n &- lo] = Float(raw.loadUnaligned(fromByteOffset: n &* width, as: T.self).byteSwapped) }
     case (false, let s?):
       for n in range {
-        out[n] = Float(Double(raw.loadUnaligned(fromByteOffset: n &* width, as: T.self)) * s.slope + s.intercept)
+        base[n &- lo] = Float(Double(raw.loadUnaligned(fromByteOffset: n &* width, as: T.self)) * s.slope + s.intercept)
       }
     case (true, let s?):
       for n in range {
         let v = raw.loadUnaligned(fromByteOffset: n &* width, as: T.self).byteSwapped
-        out[n] = Float(Double(v) * s.slope + s.intercept)
+        base[n &- lo] = Float(Double(v) * s.slope + s.intercept)
       }
     }
   }

@@ -53,7 +53,7 @@ struct Label: ParsableCommand {
 
   func run() throws {
     do {
-      let volume = try NIfTIReader.read(mask).volume
+      let volume = try NIfTIReader.readMask(mask)
       let components = ConnectedComponents.label(
         volume, connectivity: connectivity, minimumVoxels: minVoxels, maxThreads: threads)
       try NIfTIWriter.write(components.labels, to: out)
