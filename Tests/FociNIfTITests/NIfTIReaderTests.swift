@@ -98,3 +98,15 @@ struct NIfTIReaderTests {
     #expect(grid.dims == SIMD3(6, 5, 4))
   }
 }
+
+@Suite("Reading masks")
+struct MaskReadingTests {
+  @Test("readMask is read() != 0, voxel for voxel", arguments: NIfTIFixtures.names)
+  func maskEqualsThresholdedRead(name: String) throws {
+    let path = NIfTIFixtures.path(name)
+    let mask = try NIfTIReader.readMask(path)
+    let image = try NIfTIReader.read(path)
+    #expect(mask.grid == image.volume.grid)
+    #expect(mask.voxels == image.volume.voxels.map { $0 != 0 ? 1 : 0 })
+  }
+}

@@ -148,3 +148,24 @@ struct NIfTIWriterTests {
     #expect(folder.contents().isEmpty)
   }
 }
+
+@Suite("Parallel gzip members")
+struct ParallelGzipTests {
+  @Test("a large .nii.gz is written as several members that niftilib (zlib) reads back exactly")
+  func membersReadByNiftilib() throws {
+    let folder = TemporaryFolder()
+    let grid = Grid(dims: SIMD3(256, 256, 80), spacingMM: SIMD3(1, 1, 2))  // 21 MB of float32
+    var rng = SeededGenerator(seed: 21)
+    let voxels = (0..<grid.voxelCount).map { _ in Float(Int.random(in: 0...4000, using: &rng)) }
+    let path = folder.file("big.nii.gz")
+    try NIfTIWriter.write(Volume(grid: grid, voxels: voxels), to: path)
+    let bytes = fileBytes(path)
+    // More than one gzip header in the file: the members were compressed in parallel.
+    var headers = 0
+    for i in 0..<(bytes.count - 3) where bytes[i] == 0x1f && bytes[i + 1] == 0x8b && bytes[i + 2] == 8 && bytes[i + 3] == 0 { headers += 1 }
+    #expect(headers >= 2)
+    let reference = try #require(NiftilibOracle.read(path))
+    #expect(reference.values == voxels)
+    #expect(try NIfTIReader.read(path).volume.voxels == voxels)
+  }
+}
