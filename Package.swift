@@ -72,6 +72,14 @@ if withBenchmarks {
   )
   package.targets.append(
     .executableTarget(
+      name: "Components",
+      dependencies: ["FociCore", "FociComponents", .product(name: "Benchmark", package: "benchmark")],
+      path: "Benchmarks/Components",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+  )
+  package.targets.append(
+    .executableTarget(
       name: "components-timing",
       dependencies: ["FociCore", "FociNIfTI", "FociComponents"],
       path: "Benchmarks/ComponentsTiming"
