@@ -104,7 +104,7 @@ public enum ConnectedComponents {
     var voxelCounts: [Int] = []
     parent.withUnsafeMutableBufferPointer { forest in
       let shared = UncheckedSendable(forest)
-      var rootOf = [UInt32](unsafeUninitializedCapacity: total) { out, initialized in
+      let rootOf = [UInt32](unsafeUninitializedCapacity: total) { out, initialized in
         let target = UncheckedSendable(out)
         ParallelSlabs.forEach(count: slabCount, maxThreads: maxThreads) { s in
           for g in bases[s]..<bases[s + 1] {
@@ -187,7 +187,7 @@ public enum ConnectedComponents {
     }
     // 4. Write every voxel once, 16-bit when the ids fit (half the memory traffic).
     let ids = UncheckedSendable(finalId)
-    func write<L: FixedWidthInteger>(_: L.Type) -> [L] {
+    func write<L: FixedWidthInteger & Sendable>(_: L.Type) -> [L] {
       [L](unsafeUninitializedCapacity: grid.voxelCount) { out, initialized in
         if let base = out.baseAddress { HugePages.advise(base, byteCount: out.count * MemoryLayout<L>.size) }
         let target = UncheckedSendable(out)
