@@ -19,7 +19,8 @@ struct Label: ParsableCommand {
     discussion: """
       Every non-zero voxel of MASK is foreground. Components are numbered 1...N in raster order
       of their first voxel (x fastest, then y, then z); components smaller than --min-voxels
-      are dropped before numbering. The label map is written in MASK's exact geometry, as
+      are dropped before numbering; --fill-holes then gives each component the background it
+      encloses in 3D. The label map is written in MASK's exact geometry, as
       uint16 when N ≤ 65,535 and uint32 beyond, with the NIfTI label intent. The same input
       gives the same labels for any --threads.
       """)
@@ -32,6 +33,9 @@ struct Label: ParsableCommand {
 
   @Option(help: "Drop components with fewer voxels than this.")
   var minVoxels = 1
+
+  @Flag(help: "Fill the holes each component encloses in 3D (a lesion with its non-enhancing core).")
+  var fillHoles = false
 
   @Option(help: "Threads to use (default: all cores). Does not change the result.")
   var threads: Int?
@@ -54,8 +58,9 @@ struct Label: ParsableCommand {
   func run() throws {
     do {
       let volume = try NIfTIReader.readMask(mask)
-      let components = ConnectedComponents.label(
+      var components = ConnectedComponents.label(
         volume, connectivity: connectivity, minimumVoxels: minVoxels, maxThreads: threads)
+      if fillHoles { components = HoleFilling.fillHoles(in: components, connectivity: connectivity) }
       try NIfTIWriter.write(components.labels, to: out)
       if json {
         let summary = LabelSummary(

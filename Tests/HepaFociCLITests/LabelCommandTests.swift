@@ -51,6 +51,23 @@ struct LabelCommandTests {
     #expect(outputs[0] == oracle.labels.map { Float($0) })
   }
 
+  @Test("--fill-holes fills a hollow ball")
+  func fillHoles() throws {
+    let grid = Grid(dims: SIMD3(20, 20, 20), spacingMM: SIMD3(1, 1, 2))
+    var shell = Volume(grid: grid, repeating: UInt8(0))
+    var solid = 0
+    for z in 0..<20 { for y in 0..<20 { for x in 0..<20 {
+      let r = (SIMD3(Double(x), Double(y), Double(z)) - 10).squaredLength()
+      if r <= 49 { solid += 1; if r > 16 { shell[x, y, z] = 1 } }
+    } } }
+    let path = folder.file("shell.nii")
+    try NIfTIWriter.write(shell, to: path)
+    let out = folder.file("filled.nii")
+    #expect(try CLI.run(["label", path, "--fill-holes", "--out", out]).status == 0)
+    let filled = try NIfTIReader.read(out).volume.voxels
+    #expect(filled.filter { $0 == 1 }.count == solid)
+  }
+
   @Test("bad input or options: an error naming the problem and no output file")
   func badInput() throws {
     let missing = try CLI.run(["label", folder.file("absent.nii.gz"), "--out", folder.file("l.nii.gz")])
@@ -64,4 +81,8 @@ struct LabelCommandTests {
     #expect(badConnectivity.status == 64)
     #expect(folder.contents() == ["bold.nii"])
   }
+}
+
+extension SIMD3 where Scalar == Double {
+  func squaredLength() -> Double { (self * self).sum() }
 }
