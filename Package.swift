@@ -13,6 +13,7 @@ var package = Package(
     .library(name: "FociCore", targets: ["FociCore"]),
     .library(name: "FociNIfTI", targets: ["FociNIfTI"]),
     .library(name: "FociComponents", targets: ["FociComponents"]),
+    .library(name: "FociRegistration", targets: ["FociRegistration"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,12 +35,14 @@ var package = Package(
     .target(name: "FociCore"),
     .target(name: "FociNIfTI", dependencies: ["FociCore", "CNIfTI", "CDeflate"]),
     .target(name: "FociComponents", dependencies: ["FociCore"]),
+    .target(name: "FociFFT", dependencies: ["FociCore", "CFFTW"]),
+    .target(name: "FociRegistration", dependencies: ["FociCore", "FociFFT"]),
 
     // MARK: Command-line tool
     .executableTarget(
       name: "hepafoci",
       dependencies: [
-        "FociCore", "FociNIfTI", "FociComponents",
+        "FociCore", "FociNIfTI", "FociComponents", "FociRegistration",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -50,6 +53,7 @@ var package = Package(
     .testTarget(name: "FociNIfTITests", dependencies: ["FociNIfTI", "FociCore", "CNIfTI", "_FociTestSupport"]),
     .testTarget(name: "FociComponentsTests", dependencies: ["FociComponents", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "CFFTWTests", dependencies: ["CFFTW"]),
+    .testTarget(name: "FociRegistrationTests", dependencies: ["FociRegistration", "FociFFT", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociCore", "FociNIfTI", "_FociTestSupport"]),
   ],
   swiftLanguageModes: [.v6]

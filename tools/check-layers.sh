@@ -7,7 +7,9 @@ declare -A allowed=(
   [FociCore]="Dispatch Glibc Darwin"
   [FociNIfTI]="FociCore CNIfTI CDeflate Glibc Darwin"
   [FociComponents]="FociCore"
-  [hepafoci]="FociCore FociNIfTI FociComponents ArgumentParser Foundation"
+  [FociFFT]="FociCore CFFTW Synchronization"
+  [FociRegistration]="FociCore FociFFT Glibc Darwin"
+  [hepafoci]="FociCore FociNIfTI FociComponents FociRegistration ArgumentParser Foundation"
 )
 status=0
 for dir in Sources/*/; do

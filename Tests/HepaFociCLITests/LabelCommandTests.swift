@@ -86,3 +86,33 @@ struct LabelCommandTests {
 extension SIMD3 where Scalar == Double {
   func squaredLength() -> Double { (self * self).sum() }
 }
+
+@Suite("hepafoci register")
+struct RegisterCommandTests {
+  @Test("a shifted copy: the shift in mm and a confident peak; mismatched grids: an error")
+  func shiftedCopy() throws {
+    let folder = TemporaryFolder()
+    let grid = Grid(dims: SIMD3(48, 40, 20), spacingMM: SIMD3(1.5, 1.5, 3))
+    func scene(_ shift: SIMD3<Double>) -> Volume<Float> {
+      var v = Volume(grid: grid, repeating: Float(0))
+      for k in 0..<20 { for j in 0..<40 { for i in 0..<48 {
+        let p = SIMD3(Double(i), Double(j), Double(k)) - shift
+        let a = SIMD3(20.0, 18, 9), b = SIMD3(30.0, 25, 11), c = SIMD3(12.0, 28, 8)
+        v[i, j, k] = Float(100 * exp(-(p - a).squaredLength() / 18) + 80 * exp(-(p - b).squaredLength() / 8) + 60 * exp(-(p - c).squaredLength() / 30))
+      } } }
+      return v
+    }
+    try NIfTIWriter.write(scene(.zero), to: folder.file("fixed.nii.gz"))
+    try NIfTIWriter.write(scene(SIMD3(2, -1, 1)), to: folder.file("moving.nii.gz"))
+    let result = try CLI.run(["register", folder.file("fixed.nii.gz"), folder.file("moving.nii.gz"), "--json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    struct Report: Decodable { var shiftMM: [Double]; var peak: Double }
+    let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+    #expect(abs(report.shiftMM[0] - 3) < 0.4 && abs(report.shiftMM[1] + 1.5) < 0.4 && abs(report.shiftMM[2] - 3) < 0.75)
+    #expect(report.peak > 0.3)
+
+    try NIfTIWriter.write(Volume(grid: Grid(dims: SIMD3(48, 40, 21), spacingMM: SIMD3(1.5, 1.5, 3)), repeating: Float(1)), to: folder.file("other.nii"))
+    let mismatch = try CLI.run(["register", folder.file("fixed.nii.gz"), folder.file("other.nii")])
+    #expect(mismatch.status == 65 && mismatch.stderr.contains("other.nii") && mismatch.stderr.contains("same grid"))
+  }
+}

@@ -1,0 +1,217 @@
+import FociCore
+import FociFFT
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Estimates the translation between two volumes on the same grid by 3D phase correlation.
+///
+/// 1. Both volumes are cropped to the mask's bounding box plus a margin (the whole volume
+///    without a mask), their mean is removed and a Hann window applied along each axis so the
+///    crop's edges do not correlate with themselves; the crop is zero-padded to an FFT-friendly
+///    size.
+/// 2. The normalised cross-power spectrum `M·conj(F) / |M·conj(F)|` keeps only the phase
+///    difference, whose inverse FFT is a sharp peak at the shift.
+/// 3. The integer peak is refined to sub-voxel precision by a parabola through the peak and its
+///    two neighbours along each axis.
+///
+/// References: Kuglin & Hines (1975), "The phase correlation image alignment method";
+/// Foroosh, Zerubia & Berthod (2002), doi:10.1109/83.988953.
+public enum PhaseCorrelation {
+  /// - Parameters:
+  ///   - mask: non-zero voxels define the region (e.g. the liver); nil for the whole volume.
+  ///   - marginVoxels: voxels added around the mask's bounding box on every side.
+  ///   - refinements: further passes, each on the moving volume resampled by the shift found so
+  ///     far; the window's pull towards zero shift grows with the shift, so measuring the small
+  ///     residual removes it.
+  public static func estimate(
+    fixed: Volume<Float>, moving: Volume<Float>, mask: Volume<UInt8>? = nil, marginVoxels: Int = 8,
+    refinements: Int = 2
+  ) throws(RegistrationError) -> TranslationEstimate {
+    var result = try singlePass(fixed: fixed, moving: moving, mask: mask, marginVoxels: marginVoxels)
+    var total = result.shiftVoxels
+    for _ in 0..<refinements {
+      let aligned = Translation.resample(moving, shiftVoxels: total)
+      let residual = try singlePass(fixed: fixed, moving: aligned, mask: mask, marginVoxels: marginVoxels)
+      total += residual.shiftVoxels
+      result = residual
+      if (residual.shiftVoxels * residual.shiftVoxels).sum() < 0.02 * 0.02 { break }
+    }
+    let world = fixed.grid.voxelToWorld.applyLinear(total)
+    result.shiftVoxels = total
+    result.shiftMM = world
+    result.magnitudeMM = (world * world).sum().squareRoot()
+    return result
+  }
+
+  static func singlePass(
+    fixed: Volume<Float>, moving: Volume<Float>, mask: Volume<UInt8>?, marginVoxels: Int
+  ) throws(RegistrationError) -> TranslationEstimate {
+    let grid = fixed.grid
+    guard grid.occupiesSameSpace(as: moving.grid) else { throw .gridsDiffer("the fixed and moving volumes") }
+    var lower = SIMD3<Int>(0, 0, 0)
+    var upper = grid.dims &- 1
+    if let mask {
+      guard mask.grid.occupiesSameSpace(as: grid) else { throw .gridsDiffer("the mask and the volumes") }
+      guard let box = boundingBox(mask) else { throw .emptyMask }
+      lower = pointwiseMax(box.lower &- marginVoxels, SIMD3(0, 0, 0))
+      upper = pointwiseMin(box.upper &+ marginVoxels, grid.dims &- 1)
+    }
+    let crop = upper &- lower &+ 1
+    let size = SIMD3(
+      RealFFT3D.goodSize(atLeast: crop.x), RealFFT3D.goodSize(atLeast: crop.y), RealFFT3D.goodSize(atLeast: crop.z))
+    let fft = RealFFT3D.shared(dims: size)
+
+    let a = windowed(fixed, lower: lower, crop: crop, size: size)
+    let b = windowed(moving, lower: lower, crop: crop, size: size)
+    let fa = FFTBuffer(floats: fft.complexFloatCount)
+    let fb = FFTBuffer(floats: fft.complexFloatCount)
+    fft.forward(a, into: fa)
+    fft.forward(b, into: fb)
+    // fb ← w(k) · fb · conj(fa) / |fb · conj(fa)|. The Gaussian low-pass w keeps the
+    // whitened spectrum from being ruled by noise at frequencies where anatomy has no energy
+    // (every frequency counts alike once whitened), and widens the peak to about a voxel,
+    // which the parabola then locates to a fraction of one.
+    let halfX = size.x / 2 + 1
+    let weightX = lowPass(size.x, count: halfX), weightY = lowPass(size.y, count: size.y), weightZ = lowPass(size.z, count: size.z)
+    for k in 0..<size.z {
+      for j in 0..<size.y {
+        let wyz = weightY[j] * weightZ[k]
+        for i in 0..<halfX {
+          let n = i + halfX * (j + size.y * k)
+          let (ar, ai) = (fa.pointer[2 * n], fa.pointer[2 * n + 1])
+          let (br, bi) = (fb.pointer[2 * n], fb.pointer[2 * n + 1])
+          let re = br * ar + bi * ai
+          let im = bi * ar - br * ai
+          let magnitude = (re * re + im * im).squareRoot()
+          let scale: Float = magnitude > 1e-20 ? Float(wyz * weightX[i]) / magnitude : 0
+          fb.pointer[2 * n] = re * scale
+          fb.pointer[2 * n + 1] = im * scale
+        }
+      }
+    }
+    // The peak of a perfect match is the weights' sum over the full spectrum (separable).
+    let fullX = lowPass(size.x, count: size.x)
+    let weightSum = fullX.reduce(0, +) * weightY.reduce(0, +) * weightZ.reduce(0, +)
+    let surface = FFTBuffer(floats: fft.realCount)
+    fft.inverse(fb, into: surface)
+
+    // Integer peak, then the best value away from it.
+    let total = fft.realCount
+    let normaliser = weightSum
+    var best = 0
+    for n in 1..<total where surface.pointer[n] > surface.pointer[best] { best = n }
+    let peakIndex = SIMD3(best % size.x, (best / size.x) % size.y, best / (size.x * size.y))
+    var second: Float = 0
+    for n in 0..<total {
+      let p = SIMD3(n % size.x, (n / size.x) % size.y, n / (size.x * size.y))
+      var near = true
+      for axis in 0..<3 {
+        let d = abs(p[axis] - peakIndex[axis])
+        if min(d, size[axis] - d) > exclusionRadius { near = false }
+      }
+      if !near, surface.pointer[n] > second { second = surface.pointer[n] }
+    }
+
+    // Sub-voxel refinement and wrap to a signed shift.
+    var shift = SIMD3<Double>()
+    for axis in 0..<3 {
+      func value(_ offset: Int) -> Double {
+        var p = peakIndex
+        p[axis] = (p[axis] + offset + size[axis]) % size[axis]
+        return Double(surface.pointer[p.x + size.x * (p.y + size.y * p.z)])
+      }
+      var (left, centre, right) = (value(-1), value(0), value(1))
+      // The low-pass makes the peak Gaussian, and a parabola through the logarithms of three
+      // samples of a Gaussian finds its centre exactly; fall back to the values themselves
+      // when a neighbour is not positive.
+      if left > 0, right > 0, centre > 0 { (left, centre, right) = (log(left), log(centre), log(right)) }
+      let curvature = left - 2 * centre + right
+      var fraction = curvature < 0 ? 0.5 * (left - right) / curvature : 0
+      fraction = max(-0.5, min(0.5, fraction))
+      var integer = peakIndex[axis]
+      if integer > size[axis] / 2 { integer -= size[axis] }
+      shift[axis] = Double(integer) + fraction
+    }
+    let peakValue = Double(surface.pointer[best]) / normaliser
+    let world = grid.voxelToWorld.applyLinear(shift)
+    return TranslationEstimate(
+      shiftVoxels: shift, shiftMM: world, magnitudeMM: (world * world).sum().squareRoot(),
+      peak: peakValue, peakToSecond: second > 0 ? Double(surface.pointer[best] / second) : .infinity)
+  }
+
+  /// Voxels around the peak that belong to it when looking for the second-highest value.
+  static let exclusionRadius = 3
+
+  /// Standard deviation of the frequency weighting, in cycles per voxel.
+  static let lowPassSigma = 0.12
+
+  /// Gaussian weights of the first `count` FFT frequencies of an axis of length `n`.
+  static func lowPass(_ n: Int, count: Int) -> [Double] {
+    (0..<count).map { index in
+      let f = Double(index <= n / 2 ? index : index - n) / Double(n)
+      return exp(-f * f / (2 * lowPassSigma * lowPassSigma))
+    }
+  }
+
+  /// Inclusive bounds of the non-zero voxels, or nil if there are none.
+  static func boundingBox(_ mask: Volume<UInt8>) -> (lower: SIMD3<Int>, upper: SIMD3<Int>)? {
+    let dims = mask.grid.dims
+    var lower = SIMD3(Int.max, Int.max, Int.max)
+    var upper = SIMD3(Int.min, Int.min, Int.min)
+    mask.voxels.withUnsafeBufferPointer { m in
+      var n = 0
+      for z in 0..<dims.z {
+        for y in 0..<dims.y {
+          for x in 0..<dims.x {
+            if m[n] != 0 {
+              lower = pointwiseMin(lower, SIMD3(x, y, z))
+              upper = pointwiseMax(upper, SIMD3(x, y, z))
+            }
+            n += 1
+          }
+        }
+      }
+    }
+    return lower.x == Int.max ? nil : (lower, upper)
+  }
+
+  /// The crop with its mean removed, times a separable Tukey window (flat, with cosine tapers
+  /// over the outer quarter on each side), zero-padded to `size`. A flat top weighs shifted
+  /// content alike in both volumes, which a Hann window would bias towards zero shift.
+  static func windowed(_ volume: Volume<Float>, lower: SIMD3<Int>, crop: SIMD3<Int>, size: SIMD3<Int>) -> FFTBuffer {
+    let out = FFTBuffer(floats: size.x * size.y * size.z)
+    func tukey(_ n: Int) -> [Double] {
+      let taper = Double(n) * 0.25
+      guard taper >= 1 else { return [Double](repeating: 1, count: n) }
+      return (0..<n).map { (index: Int) -> Double in
+        let edge = min(Double(index) + 0.5, Double(n) - Double(index) - 0.5)
+        return edge >= taper ? 1 : 0.5 - 0.5 * cos(Double.pi * edge / taper)
+      }
+    }
+    let (wx, wy, wz) = (tukey(crop.x), tukey(crop.y), tukey(crop.z))
+    var sum = 0.0
+    for k in 0..<crop.z {
+      for j in 0..<crop.y {
+        for i in 0..<crop.x { sum += Double(volume.voxels[volume.grid.offset(lower.x + i, lower.y + j, lower.z + k)]) }
+      }
+    }
+    let mean = sum / Double(crop.x * crop.y * crop.z)
+    volume.voxels.withUnsafeBufferPointer { v in
+      for k in 0..<crop.z {
+        for j in 0..<crop.y {
+          let w = wz[k] * wy[j]
+          let source = volume.grid.offset(lower.x, lower.y + j, lower.z + k)
+          let target = size.x * (j + size.y * k)
+          for i in 0..<crop.x {
+            out.pointer[target + i] = Float((Double(v[source + i]) - mean) * w * wx[i])
+          }
+        }
+      }
+    }
+    return out
+  }
+}
