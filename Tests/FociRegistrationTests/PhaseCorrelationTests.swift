@@ -117,3 +117,27 @@ struct PhaseCorrelationTests {
     #expect(RealFFT3D.shared(dims: SIMD3(10, 6, 4)) === fft)
   }
 }
+
+@Suite("Motion correction policy")
+struct MotionCorrectionTests {
+  @Test("a plausible shift is applied; too large or weak ones are reported and not applied")
+  func decisions() throws {
+    let dims = SIMD3(64, 56, 28)
+    let fixed = PhaseCorrelationTests.scene(dims, shift: .zero, noise: 2, seed: 1)
+    let moving = PhaseCorrelationTests.scene(dims, shift: SIMD3(3, -2, 1), noise: 2, seed: 2)
+    var policy = MotionCorrection()
+    let (aligned, outcome) = try policy.correct(moving, against: fixed, mask: nil)
+    #expect(outcome.decision == .applied && outcome.applied)
+    #expect(aligned.voxels != moving.voxels)
+
+    policy.maximumShiftMM = 2  // the shift is about 6.1 mm
+    let (unchanged, tooLarge) = try policy.correct(moving, against: fixed, mask: nil)
+    #expect(tooLarge.decision == .shiftTooLarge && unchanged.voxels == moving.voxels)
+
+    var rng = SeededGenerator(seed: 8)
+    let noise = Volume(grid: fixed.grid, voxels: (0..<fixed.grid.voxelCount).map { _ in Float.random(in: 0...100, using: &rng) })
+    let (_, weak) = try MotionCorrection().correct(noise, against: fixed, mask: nil)
+    #expect(weak.decision == .weakPeak || weak.decision == .shiftTooLarge)
+    #expect(!weak.applied)
+  }
+}
