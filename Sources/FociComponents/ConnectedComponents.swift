@@ -35,15 +35,10 @@ public enum ConnectedComponents {
     _ volume: Volume<Float>, connectivity: Connectivity = .corners26, minimumVoxels: Int = 1,
     maxThreads: Int? = nil
   ) -> ComponentLabels {
-    let count = volume.voxels.count
     let mask = volume.voxels.withUnsafeBufferPointer { input in
-      [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
-        let source = UncheckedSendable(input), target = UncheckedSendable(out)
-        let pieces = ParallelSlabs.ranges(total: count, pieces: max(1, min(64, count >> 20)))
-        ParallelSlabs.forEach(count: pieces.count, maxThreads: maxThreads) { p in
-          for i in pieces[p] { target.value[i] = source.value[i] != 0 ? 1 : 0 }
-        }
-        initialized = count
+      let source = UncheckedSendable(input)
+      return ParallelSlabs.array(count: input.count, maxThreads: maxThreads) { range, out in
+        for n in range { out[n - range.lowerBound] = source.value[n] != 0 ? UInt8(1) : 0 }
       }
     }
     return label(Volume(grid: volume.grid, voxels: mask), connectivity: connectivity, minimumVoxels: minimumVoxels, maxThreads: maxThreads)

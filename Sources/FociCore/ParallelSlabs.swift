@@ -30,4 +30,25 @@ public enum ParallelSlabs {
     let p = Swift.max(1, pieces)
     return (0..<p).map { total * $0 / p..<total * ($0 + 1) / p }
   }
+
+  /// A new array of `count` elements filled in parallel: `fill(range, destination)` must
+  /// initialise every element of `destination`, which holds elements `range` of the result.
+  /// Pieces hold about a million elements each (at most 64), a split fixed by `count` alone.
+  /// Large arrays are advised onto huge pages before they are first touched.
+  public static func array<Element>(
+    count: Int, maxThreads: Int? = nil,
+    _ fill: @Sendable (_ range: Range<Int>, _ destination: UnsafeMutableBufferPointer<Element>) -> Void
+  ) -> [Element] {
+    [Element](unsafeUninitializedCapacity: count) { out, initialized in
+      if let base = out.baseAddress {
+        HugePages.advise(UnsafeMutableRawPointer(base), byteCount: count * MemoryLayout<Element>.stride)
+      }
+      let target = UncheckedSendable(out)
+      let pieces = ranges(total: count, pieces: Swift.max(1, Swift.min(64, count >> 20)))
+      forEach(count: pieces.count, maxThreads: maxThreads) { p in
+        fill(pieces[p], UnsafeMutableBufferPointer(rebasing: target.value[pieces[p]]))
+      }
+      initialized = count
+    }
+  }
 }

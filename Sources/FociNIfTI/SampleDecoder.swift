@@ -14,16 +14,9 @@ enum SampleDecoder {
     scaling: (slope: Double, intercept: Double)?
   ) -> [Float] {
     precondition(raw.count >= count * type.byteCount, "raw data shorter than the voxel count")
-    return [Float](unsafeUninitializedCapacity: count) { out, initialized in
-      if let base = out.baseAddress { HugePages.advise(base, byteCount: count * 4) }
-      let pieces = Swift.max(1, Swift.min(64, count >> 20))
-      let target = UncheckedSendable(out)
-      let source = UncheckedSendable(raw)
-      ParallelSlabs.forEach(count: pieces) { piece in
-        let range = count * piece / pieces..<count * (piece + 1) / pieces
-        decodeRange(source.value, into: target.value.baseAddress! + range.lowerBound, range: range, type: type, swapped: swapped, scaling: scaling)
-      }
-      initialized = count
+    let source = UncheckedSendable(raw)
+    return ParallelSlabs.array(count: count) { range, out in
+      decodeRange(source.value, into: out.baseAddress!, range: range, type: type, swapped: swapped, scaling: scaling)
     }
   }
 
@@ -34,25 +27,18 @@ enum SampleDecoder {
     scaling: (slope: Double, intercept: Double)?
   ) -> [UInt8] {
     precondition(raw.count >= count * type.byteCount, "raw data shorter than the voxel count")
-    return [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
-      if let base = out.baseAddress { HugePages.advise(base, byteCount: count) }
-      let pieces = Swift.max(1, Swift.min(64, count >> 20))
-      let target = UncheckedSendable(out)
-      let source = UncheckedSendable(raw)
-      ParallelSlabs.forEach(count: pieces) { piece in
-        let range = count * piece / pieces..<count * (piece + 1) / pieces
-        let chunk = 16_384
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk) { floats in
-          var lower = range.lowerBound
-          while lower < range.upperBound {
-            let upper = Swift.min(lower + chunk, range.upperBound)
-            decodeRange(source.value, into: floats.baseAddress!, range: lower..<upper, type: type, swapped: swapped, scaling: scaling)
-            for n in lower..<upper { target.value[n] = floats[n - lower] != 0 ? 1 : 0 }
-            lower = upper
-          }
+    let source = UncheckedSendable(raw)
+    return ParallelSlabs.array(count: count) { range, out in
+      let chunk = 16_384
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk) { floats in
+        var lower = range.lowerBound
+        while lower < range.upperBound {
+          let upper = Swift.min(lower + chunk, range.upperBound)
+          decodeRange(source.value, into: floats.baseAddress!, range: lower..<upper, type: type, swapped: swapped, scaling: scaling)
+          for n in lower..<upper { out[n - range.lowerBound] = floats[n - lower] != 0 ? 1 : 0 }
+          lower = upper
         }
       }
-      initialized = count
     }
   }
 

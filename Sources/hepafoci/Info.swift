@@ -39,10 +39,7 @@ struct Info: ParsableCommand {
       }
     }
     if json, !reports.isEmpty {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-      let data = files.count == 1 ? try encoder.encode(reports[0]) : try encoder.encode(reports)
-      print(String(decoding: data, as: UTF8.self))
+      if files.count == 1 { try printJSON(reports[0]) } else { try printJSON(reports) }
     }
     if let firstFailure { throw ExitCode(firstFailure) }
   }

@@ -66,9 +66,7 @@ struct Label: ParsableCommand {
         let summary = LabelSummary(
           mask: mask, output: out, connectivity: connectivity.rawValue, minVoxels: minVoxels,
           count: components.count, voxelCounts: components.voxelCounts)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+        try printJSON(summary, pretty: false)
       } else {
         let noun = components.count == 1 ? "component" : "components"
         print("\(components.count) \(noun) (\(connectivity.rawValue)-connected, at least \(minVoxels) voxels) written to \(out)")

@@ -47,10 +47,7 @@ struct Register: ParsableCommand {
         throw ExitCode(ExitStatus.dataError)
       }
       if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let report = RegisterReport(fixed: fixed, moving: moving, mask: mask, estimate: estimate)
-        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        try printJSON(RegisterReport(fixed: fixed, moving: moving, mask: mask, estimate: estimate))
       } else {
         let v = estimate.shiftVoxels, w = estimate.shiftMM
         print(String(format: "shift %.2f mm: (%.2f, %.2f, %.2f) mm world, (%.3f, %.3f, %.3f) voxels", estimate.magnitudeMM, w.x, w.y, w.z, v.x, v.y, v.z))
