@@ -14,6 +14,7 @@ var package = Package(
     .library(name: "FociNIfTI", targets: ["FociNIfTI"]),
     .library(name: "FociComponents", targets: ["FociComponents"]),
     .library(name: "FociRegistration", targets: ["FociRegistration"]),
+    .library(name: "FociFilters", targets: ["FociFilters"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +38,7 @@ var package = Package(
     .target(name: "FociComponents", dependencies: ["FociCore"]),
     .target(name: "FociFFT", dependencies: ["FociCore", "CFFTW"]),
     .target(name: "FociRegistration", dependencies: ["FociCore", "FociFFT"]),
+    .target(name: "FociFilters", dependencies: ["FociCore"]),
 
     // MARK: Command-line tool
     .executableTarget(
@@ -53,6 +55,7 @@ var package = Package(
     .testTarget(name: "FociNIfTITests", dependencies: ["FociNIfTI", "FociCore", "CNIfTI", "_FociTestSupport"]),
     .testTarget(name: "FociComponentsTests", dependencies: ["FociComponents", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "CFFTWTests", dependencies: ["CFFTW"]),
+    .testTarget(name: "FociFiltersTests", dependencies: ["FociFilters", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "FociRegistrationTests", dependencies: ["FociRegistration", "FociFFT", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociCore", "FociNIfTI", "_FociTestSupport"]),
   ],

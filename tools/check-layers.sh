@@ -9,6 +9,7 @@ declare -A allowed=(
   [FociComponents]="FociCore"
   [FociFFT]="FociCore CFFTW Synchronization"
   [FociRegistration]="FociCore FociFFT Glibc Darwin"
+  [FociFilters]="FociCore Glibc Darwin"
   [hepafoci]="FociCore FociNIfTI FociComponents FociRegistration ArgumentParser Foundation"
 )
 status=0
