@@ -15,6 +15,7 @@ var package = Package(
     .library(name: "FociComponents", targets: ["FociComponents"]),
     .library(name: "FociRegistration", targets: ["FociRegistration"]),
     .library(name: "FociFilters", targets: ["FociFilters"]),
+    .library(name: "FociDetection", targets: ["FociDetection"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -39,6 +40,7 @@ var package = Package(
     .target(name: "FociFFT", dependencies: ["FociCore", "CFFTW"]),
     .target(name: "FociRegistration", dependencies: ["FociCore", "FociFFT"]),
     .target(name: "FociFilters", dependencies: ["FociCore"]),
+    .target(name: "FociDetection", dependencies: ["FociCore", "FociComponents", "FociFilters", "FociRegistration"]),
 
     // MARK: Command-line tool
     .executableTarget(
@@ -56,6 +58,7 @@ var package = Package(
     .testTarget(name: "FociComponentsTests", dependencies: ["FociComponents", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "CFFTWTests", dependencies: ["CFFTW"]),
     .testTarget(name: "FociFiltersTests", dependencies: ["FociFilters", "FociCore", "_FociTestSupport"]),
+    .testTarget(name: "FociDetectionTests", dependencies: ["FociDetection", "FociCore", "FociNIfTI", "_FociTestSupport"]),
     .testTarget(name: "FociRegistrationTests", dependencies: ["FociRegistration", "FociFFT", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociCore", "FociNIfTI", "_FociTestSupport"]),
   ],

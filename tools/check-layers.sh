@@ -10,6 +10,7 @@ declare -A allowed=(
   [FociFFT]="FociCore CFFTW Synchronization"
   [FociRegistration]="FociCore FociFFT Glibc Darwin"
   [FociFilters]="FociCore Glibc Darwin"
+  [FociDetection]="FociCore FociComponents FociFilters FociRegistration"
   [hepafoci]="FociCore FociNIfTI FociComponents FociRegistration ArgumentParser Foundation"
 )
 status=0

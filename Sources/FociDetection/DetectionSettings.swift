@@ -1,0 +1,27 @@
+import FociCore
+import FociRegistration
+
+/// Every setting of detection (SPEC §3), each with its documented default.
+public struct DetectionSettings: Sendable, Hashable, Codable {
+  /// How candidate voxels are chosen from the arterial − native subtraction.
+  public enum Threshold: Sendable, Hashable, Codable {
+    /// median + k · 1.4826 · MAD of the subtraction inside the liver mask (default k = 3).
+    case robust(k: Double)
+    /// A fixed subtraction value, in scanner units.
+    case absolute(Double)
+  }
+
+  public var threshold = Threshold.robust(k: 3)
+  /// Gaussian pre-smoothing of the subtraction, σ in mm (0 = none, the default).
+  public var smoothingSigmaMM = 0.0
+  /// Connectivity of foci (default 26).
+  public var connectivity = Connectivity.corners26
+  /// Foci smaller than this are dropped (default 3 voxels).
+  public var minimumVoxels = 3
+  /// Fill each focus's enclosed holes, giving the lesion extent (default on).
+  public var fillHoles = true
+  /// Motion correction of the arterial phase (default: on, 20 mm bound, peak floor 0.05).
+  public var motionCorrection: MotionCorrection? = MotionCorrection()
+
+  public init() {}
+}

@@ -1,0 +1,86 @@
+import FociComponents
+import FociCore
+import FociFilters
+import FociRegistration
+
+/// Finds arterial-phase foci in one study (SPEC §3 steps 2–5): motion correction of the
+/// arterial phase against the native one inside the liver, subtraction, a threshold from the
+/// liver's own subtraction statistics, 3D connected components inside the liver, the minimum
+/// size, and hole filling.
+public enum FocusDetection {
+  /// What detection found, with the figures behind it.
+  public struct Result: Sendable {
+    /// Foci numbered 1...N in raster order of their first voxel, on the native grid.
+    public var foci: ComponentLabels
+    /// The subtraction (arterial after correction − native).
+    public var subtraction: Volume<Float>
+    /// The subtraction's median and MAD inside the liver.
+    public var liverStatistics: RobustStatistics
+    /// The threshold applied to the subtraction.
+    public var thresholdValue: Double
+    /// Motion correction of the arterial phase, if it was attempted.
+    public var motion: MotionCorrection.Outcome?
+  }
+
+  /// Why a study could not be examined.
+  public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+    case gridsDiffer(String)
+    case emptyLiverMask
+    case registration(RegistrationError)
+
+    public var description: String {
+      switch self {
+      case .gridsDiffer(let what): "\(what) do not occupy the native phase's grid"
+      case .emptyLiverMask: "the liver mask has no voxel with finite subtraction values"
+      case .registration(let error): "motion correction failed: \(error.description)"
+      }
+    }
+  }
+
+  public static func detect(
+    native: Volume<Float>, arterial: Volume<Float>, liverMask: Volume<UInt8>,
+    settings: DetectionSettings = DetectionSettings()
+  ) throws(Failure) -> Result {
+    guard arterial.grid.occupiesSameSpace(as: native.grid) else { throw .gridsDiffer("the arterial phase") }
+    guard liverMask.grid.occupiesSameSpace(as: native.grid) else { throw .gridsDiffer("the liver mask") }
+
+    var corrected = arterial
+    var motion: MotionCorrection.Outcome?
+    if let policy = settings.motionCorrection {
+      do {
+        let (volume, outcome) = try policy.correct(arterial, against: native, mask: liverMask)
+        corrected = volume
+        motion = outcome
+      } catch {
+        throw .registration(error)
+      }
+    }
+
+    var subtraction = Subtraction.difference(corrected, minus: native)
+    if settings.smoothingSigmaMM > 0 {
+      subtraction = GaussianSmoothing.smooth(subtraction, sigmaMM: settings.smoothingSigmaMM)
+    }
+    guard let statistics = RobustStatistics(of: subtraction, within: liverMask) else { throw .emptyLiverMask }
+    let threshold: Double
+    switch settings.threshold {
+    case .robust(let k): threshold = statistics.threshold(k: k)
+    case .absolute(let value): threshold = value
+    }
+
+    // Candidates: inside the liver and above the threshold.
+    let limit = Float(threshold)
+    let candidates = subtraction.voxels.withUnsafeBufferPointer { s in
+      liverMask.voxels.withUnsafeBufferPointer { m in
+        let (sub, mask) = (UncheckedSendable(s), UncheckedSendable(m))
+        return ParallelSlabs.array(count: s.count) { range, out in
+          for n in range { out[n - range.lowerBound] = mask.value[n] != 0 && sub.value[n] > limit ? UInt8(1) : 0 }
+        }
+      }
+    }
+    var foci = ConnectedComponents.label(
+      Volume(grid: native.grid, voxels: candidates), connectivity: settings.connectivity,
+      minimumVoxels: settings.minimumVoxels)
+    if settings.fillHoles { foci = HoleFilling.fillHoles(in: foci, connectivity: settings.connectivity) }
+    return Result(foci: foci, subtraction: subtraction, liverStatistics: statistics, thresholdValue: threshold, motion: motion)
+  }
+}
