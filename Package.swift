@@ -90,6 +90,14 @@ if withBenchmarks {
   )
   package.targets.append(
     .executableTarget(
+      name: "Detection",
+      dependencies: ["FociCore", "FociDetection", .product(name: "Benchmark", package: "benchmark")],
+      path: "Benchmarks/Detection",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+  )
+  package.targets.append(
+    .executableTarget(
       name: "components-timing",
       dependencies: ["FociCore", "FociNIfTI", "FociComponents"],
       path: "Benchmarks/ComponentsTiming"

@@ -31,25 +31,6 @@ public enum PhaseCorrelation {
     fixed: Volume<Float>, moving: Volume<Float>, mask: Volume<UInt8>? = nil, marginVoxels: Int = 8,
     refinements: Int = 2
   ) throws(RegistrationError) -> TranslationEstimate {
-    var result = try singlePass(fixed: fixed, moving: moving, mask: mask, marginVoxels: marginVoxels)
-    var total = result.shiftVoxels
-    for _ in 0..<refinements {
-      let aligned = Translation.resample(moving, shiftVoxels: total)
-      let residual = try singlePass(fixed: fixed, moving: aligned, mask: mask, marginVoxels: marginVoxels)
-      total += residual.shiftVoxels
-      result = residual
-      if (residual.shiftVoxels * residual.shiftVoxels).sum() < 0.02 * 0.02 { break }
-    }
-    let world = fixed.grid.voxelToWorld.applyLinear(total)
-    result.shiftVoxels = total
-    result.shiftMM = world
-    result.magnitudeMM = (world * world).sum().squareRoot()
-    return result
-  }
-
-  static func singlePass(
-    fixed: Volume<Float>, moving: Volume<Float>, mask: Volume<UInt8>?, marginVoxels: Int
-  ) throws(RegistrationError) -> TranslationEstimate {
     let grid = fixed.grid
     guard grid.occupiesSameSpace(as: moving.grid) else { throw .gridsDiffer("the fixed and moving volumes") }
     var lower = SIMD3<Int>(0, 0, 0)
@@ -65,16 +46,34 @@ public enum PhaseCorrelation {
       RealFFT3D.goodSize(atLeast: crop.x), RealFFT3D.goodSize(atLeast: crop.y), RealFFT3D.goodSize(atLeast: crop.z))
     let fft = RealFFT3D.shared(dims: size)
 
-    let a = windowed(fixed, lower: lower, crop: crop, size: size)
-    let b = windowed(moving, lower: lower, crop: crop, size: size)
-    let fa = FFTBuffer(floats: fft.complexFloatCount)
-    let fb = FFTBuffer(floats: fft.complexFloatCount)
-    fft.forward(a, into: fa)
-    fft.forward(b, into: fb)
+    // The fixed spectrum is computed once; each pass samples the moving volume at x + the
+    // shift found so far (trilinear, inside the crop only) and measures the residual.
+    let fixedSpectrum = FFTBuffer(floats: fft.complexFloatCount)
+    fft.forward(windowed(fixed, lower: lower, crop: crop, size: size, shift: .zero), into: fixedSpectrum)
+    var total = SIMD3<Double>()
+    var peak = 0.0, ratio = 0.0
+    for pass in 0...refinements {
+      let movingSpectrum = FFTBuffer(floats: fft.complexFloatCount)
+      fft.forward(windowed(moving, lower: lower, crop: crop, size: size, shift: total), into: movingSpectrum)
+      let found = correlate(fixedSpectrum, movingSpectrum, size: size, fft: fft)
+      total += found.shift
+      (peak, ratio) = (found.peak, found.ratio)
+      if pass > 0, (found.shift * found.shift).sum() < 0.02 * 0.02 { break }
+    }
+    let world = grid.voxelToWorld.applyLinear(total)
+    return TranslationEstimate(
+      shiftVoxels: total, shiftMM: world, magnitudeMM: (world * world).sum().squareRoot(), peak: peak, peakToSecond: ratio)
+  }
+
+  /// The shift of the moving crop against the fixed one from their spectra (the moving
+  /// spectrum is overwritten), with the normalised peak height and its ratio to the next peak.
+  static func correlate(
+    _ fa: FFTBuffer, _ fb: FFTBuffer, size: SIMD3<Int>, fft: RealFFT3D
+  ) -> (shift: SIMD3<Double>, peak: Double, ratio: Double) {
     // fb ← w(k) · fb · conj(fa) / |fb · conj(fa)|. The Gaussian low-pass w keeps the
     // whitened spectrum from being ruled by noise at frequencies where anatomy has no energy
     // (every frequency counts alike once whitened), and widens the peak to about a voxel,
-    // which the parabola then locates to a fraction of one.
+    // which the log-parabola then locates to a fraction of one.
     let halfX = size.x / 2 + 1
     let weightX = lowPass(size.x, count: halfX), weightY = lowPass(size.y, count: size.y), weightZ = lowPass(size.z, count: size.z)
     for k in 0..<size.z {
@@ -94,35 +93,36 @@ public enum PhaseCorrelation {
       }
     }
     // The peak of a perfect match is the weights' sum over the full spectrum (separable).
-    let fullX = lowPass(size.x, count: size.x)
-    let weightSum = fullX.reduce(0, +) * weightY.reduce(0, +) * weightZ.reduce(0, +)
+    let weightSum = lowPass(size.x, count: size.x).reduce(0, +) * weightY.reduce(0, +) * weightZ.reduce(0, +)
     let surface = FFTBuffer(floats: fft.realCount)
     fft.inverse(fb, into: surface)
 
-    // Integer peak, then the best value away from it.
     let total = fft.realCount
-    let normaliser = weightSum
+    let r = surface.pointer
     var best = 0
-    for n in 1..<total where surface.pointer[n] > surface.pointer[best] { best = n }
+    for n in 1..<total where r[n] > r[best] { best = n }
     let peakIndex = SIMD3(best % size.x, (best / size.x) % size.y, best / (size.x * size.y))
+    // Highest value more than `exclusionRadius` voxels (cyclically) from the peak.
+    func far(_ p: Int, _ axis: Int) -> Bool {
+      let d = abs(p - peakIndex[axis])
+      return min(d, size[axis] - d) > exclusionRadius
+    }
     var second: Float = 0
-    for n in 0..<total {
-      let p = SIMD3(n % size.x, (n / size.x) % size.y, n / (size.x * size.y))
-      var near = true
-      for axis in 0..<3 {
-        let d = abs(p[axis] - peakIndex[axis])
-        if min(d, size[axis] - d) > exclusionRadius { near = false }
+    for k in 0..<size.z {
+      let farZ = far(k, 2)
+      for j in 0..<size.y {
+        let farYZ = farZ || far(j, 1)
+        let row = size.x * (j + size.y * k)
+        for i in 0..<size.x where (farYZ || far(i, 0)) && r[row + i] > second { second = r[row + i] }
       }
-      if !near, surface.pointer[n] > second { second = surface.pointer[n] }
     }
 
-    // Sub-voxel refinement and wrap to a signed shift.
     var shift = SIMD3<Double>()
     for axis in 0..<3 {
       func value(_ offset: Int) -> Double {
         var p = peakIndex
         p[axis] = (p[axis] + offset + size[axis]) % size[axis]
-        return Double(surface.pointer[p.x + size.x * (p.y + size.y * p.z)])
+        return Double(r[p.x + size.x * (p.y + size.y * p.z)])
       }
       var (left, centre, right) = (value(-1), value(0), value(1))
       // The low-pass makes the peak Gaussian, and a parabola through the logarithms of three
@@ -136,11 +136,7 @@ public enum PhaseCorrelation {
       if integer > size[axis] / 2 { integer -= size[axis] }
       shift[axis] = Double(integer) + fraction
     }
-    let peakValue = Double(surface.pointer[best]) / normaliser
-    let world = grid.voxelToWorld.applyLinear(shift)
-    return TranslationEstimate(
-      shiftVoxels: shift, shiftMM: world, magnitudeMM: (world * world).sum().squareRoot(),
-      peak: peakValue, peakToSecond: second > 0 ? Double(surface.pointer[best] / second) : .infinity)
+    return (shift, Double(r[best]) / weightSum, second > 0 ? Double(r[best] / second) : .infinity)
   }
 
   /// Voxels around the peak that belong to it when looking for the second-highest value.
@@ -179,37 +175,62 @@ public enum PhaseCorrelation {
     return lower.x == Int.max ? nil : (lower, upper)
   }
 
-  /// The crop with its mean removed, times a separable Tukey window (flat, with cosine tapers
-  /// over the outer quarter on each side), zero-padded to `size`. A flat top weighs shifted
-  /// content alike in both volumes, which a Hann window would bias towards zero shift.
-  static func windowed(_ volume: Volume<Float>, lower: SIMD3<Int>, crop: SIMD3<Int>, size: SIMD3<Int>) -> FFTBuffer {
+  /// The crop sampled at x + `shift` (trilinear, clamped at the grid's edge), its mean
+  /// removed, times a separable Tukey window (flat, with cosine tapers over the outer quarter
+  /// on each side), zero-padded to `size`. A flat top weighs shifted content alike in both
+  /// volumes, which a Hann window would bias towards zero shift.
+  static func windowed(
+    _ volume: Volume<Float>, lower: SIMD3<Int>, crop: SIMD3<Int>, size: SIMD3<Int>, shift: SIMD3<Double>
+  ) -> FFTBuffer {
     let out = FFTBuffer(floats: size.x * size.y * size.z)
-    func tukey(_ n: Int) -> [Double] {
+    func tukey(_ n: Int) -> [Float] {
       let taper = Double(n) * 0.25
-      guard taper >= 1 else { return [Double](repeating: 1, count: n) }
-      return (0..<n).map { (index: Int) -> Double in
+      guard taper >= 1 else { return [Float](repeating: 1, count: n) }
+      return (0..<n).map { (index: Int) -> Float in
         let edge = min(Double(index) + 0.5, Double(n) - Double(index) - 0.5)
-        return edge >= taper ? 1 : 0.5 - 0.5 * cos(Double.pi * edge / taper)
+        return edge >= taper ? 1 : Float(0.5 - 0.5 * cos(Double.pi * edge / taper))
       }
     }
+    // Per axis: the two source indices of each crop position and the second one's weight.
+    func taps(_ axis: Int) -> (lo: [Int], hi: [Int], w: Float) {
+      let n = volume.grid.dims[axis]
+      let base = floor(shift[axis])
+      let lo = (0..<crop[axis]).map { max(0, min(n - 1, lower[axis] + $0 + Int(base))) }
+      let hi = (0..<crop[axis]).map { max(0, min(n - 1, lower[axis] + $0 + Int(base) + 1)) }
+      return (lo, hi, Float(shift[axis] - base))
+    }
+    let (tx, ty, tz) = (taps(0), taps(1), taps(2))
     let (wx, wy, wz) = (tukey(crop.x), tukey(crop.y), tukey(crop.z))
+    let nx = volume.grid.dims.x, nxy = volume.grid.dims.x * volume.grid.dims.y
     var sum = 0.0
+    volume.voxels.withUnsafeBufferPointer { s in
+      for k in 0..<crop.z {
+        let (z0, z1, fz) = (tz.lo[k] * nxy, tz.hi[k] * nxy, tz.w)
+        for j in 0..<crop.y {
+          let (y0, y1, fy) = (ty.lo[j] * nx, ty.hi[j] * nx, ty.w)
+          let target = out.pointer + size.x * (j + size.y * k)
+          var rowSum: Float = 0
+          for i in 0..<crop.x {
+            let (x0, x1, fx) = (tx.lo[i], tx.hi[i], tx.w)
+            let c00 = s[z0 + y0 + x0] + fx * (s[z0 + y0 + x1] - s[z0 + y0 + x0])
+            let c01 = s[z0 + y1 + x0] + fx * (s[z0 + y1 + x1] - s[z0 + y1 + x0])
+            let c10 = s[z1 + y0 + x0] + fx * (s[z1 + y0 + x1] - s[z1 + y0 + x0])
+            let c11 = s[z1 + y1 + x0] + fx * (s[z1 + y1 + x1] - s[z1 + y1 + x0])
+            let c0 = c00 + fy * (c01 - c00)
+            let v = c0 + fz * ((c10 + fy * (c11 - c10)) - c0)
+            target[i] = v
+            rowSum += v
+          }
+          sum += Double(rowSum)
+        }
+      }
+    }
+    let mean = Float(sum / Double(crop.x * crop.y * crop.z))
     for k in 0..<crop.z {
       for j in 0..<crop.y {
-        for i in 0..<crop.x { sum += Double(volume.voxels[volume.grid.offset(lower.x + i, lower.y + j, lower.z + k)]) }
-      }
-    }
-    let mean = sum / Double(crop.x * crop.y * crop.z)
-    volume.voxels.withUnsafeBufferPointer { v in
-      for k in 0..<crop.z {
-        for j in 0..<crop.y {
-          let w = wz[k] * wy[j]
-          let source = volume.grid.offset(lower.x, lower.y + j, lower.z + k)
-          let target = size.x * (j + size.y * k)
-          for i in 0..<crop.x {
-            out.pointer[target + i] = Float((Double(v[source + i]) - mean) * w * wx[i])
-          }
-        }
+        let w = wz[k] * wy[j]
+        let target = out.pointer + size.x * (j + size.y * k)
+        for i in 0..<crop.x { target[i] = (target[i] - mean) * w * wx[i] }
       }
     }
     return out
