@@ -69,33 +69,23 @@ if withBenchmarks {
   package.dependencies.append(
     .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"])
   )
-  package.targets.append(
-    .executableTarget(
-      name: "NIfTIRead",
-      dependencies: [
-        "FociCore", "FociNIfTI", "CNIfTI",
-        .product(name: "Benchmark", package: "benchmark"),
-      ],
-      path: "Benchmarks/NIfTIRead",
-      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+  // One ordo-one suite per folder under Benchmarks/, each an executable with the plugin.
+  let suites: [(name: String, dependencies: [Target.Dependency])] = [
+    ("NIfTIRead", ["FociCore", "FociNIfTI", "CNIfTI"]),
+    ("Components", ["FociCore", "FociComponents"]),
+    ("Detection", ["FociCore", "FociDetection"]),
+  ]
+  for suite in suites {
+    package.targets.append(
+      .executableTarget(
+        name: suite.name,
+        dependencies: suite.dependencies + [.product(name: "Benchmark", package: "benchmark")],
+        path: "Benchmarks/\(suite.name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+      )
     )
-  )
-  package.targets.append(
-    .executableTarget(
-      name: "Components",
-      dependencies: ["FociCore", "FociComponents", .product(name: "Benchmark", package: "benchmark")],
-      path: "Benchmarks/Components",
-      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-    )
-  )
-  package.targets.append(
-    .executableTarget(
-      name: "Detection",
-      dependencies: ["FociCore", "FociDetection", .product(name: "Benchmark", package: "benchmark")],
-      path: "Benchmarks/Detection",
-      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-    )
-  )
+  }
+  // In-process timing for the peer scripts in Benchmarks/peers (no benchmark package needed).
   package.targets.append(
     .executableTarget(
       name: "components-timing",
