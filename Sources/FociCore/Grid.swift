@@ -15,15 +15,17 @@ public struct Grid: Sendable, Hashable {
   /// Writers repeat them verbatim; without them they describe `voxelToWorld` afresh.
   public var headerOrientation: HeaderOrientation?
 
+  /// A grid with `voxelToWorld` as its map (the spacing diagonal when nil). The source
+  /// defaults to `.sform` for a given map (a full affine) and `.pixdim` for the diagonal.
   public init(
     dims: SIMD3<Int>, spacingMM: SIMD3<Double>, voxelToWorld: AffineTransform? = nil,
-    affineSource: AffineSource = .pixdim, headerOrientation: HeaderOrientation? = nil
+    affineSource: AffineSource? = nil, headerOrientation: HeaderOrientation? = nil
   ) {
     precondition(dims.x >= 1 && dims.y >= 1 && dims.z >= 1, "grid dims must be positive")
     self.dims = dims
     self.spacingMM = spacingMM
     self.voxelToWorld = voxelToWorld ?? .diagonal(spacing: spacingMM)
-    self.affineSource = voxelToWorld == nil ? .pixdim : affineSource
+    self.affineSource = voxelToWorld == nil ? .pixdim : affineSource ?? .sform
     self.headerOrientation = headerOrientation
   }
 
