@@ -20,6 +20,12 @@ public final class RealFFT3D: @unchecked Sendable {
 
   private static let cache = Mutex<[SIMD3<Int>: RealFFT3D]>([:])
 
+  /// Threads each transform uses. Fixed rather than taken from the machine so that plans, and
+  /// so results to the last bit, are the same everywhere.
+  public static let threadsPerTransform: Int32 = 2
+
+  private static let threadsReady: Bool = fftwf_init_threads() != 0
+
   /// The shared transform for `dims`, planned on first use.
   public static func shared(dims: SIMD3<Int>) -> RealFFT3D {
     cache.withLock { plans in
@@ -39,6 +45,7 @@ public final class RealFFT3D: @unchecked Sendable {
     let complex = UnsafeMutableRawPointer(spectrum.pointer).assumingMemoryBound(to: fftwf_complex.self)
     // FFTW is row-major with the last index fastest: (nz, ny, nx).
     let (n0, n1, n2) = (Int32(dims.z), Int32(dims.y), Int32(dims.x))
+    if RealFFT3D.threadsReady { fftwf_plan_with_nthreads(RealFFT3D.threadsPerTransform) }
     forwardPlan = fftwf_plan_dft_r2c_3d(n0, n1, n2, real.pointer, complex, UInt32(FFTW_ESTIMATE))!
     inversePlan = fftwf_plan_dft_c2r_3d(n0, n1, n2, complex, real.pointer, UInt32(FFTW_ESTIMATE))!
   }
