@@ -92,9 +92,8 @@ public enum ConnectedComponents {
       }
     }
 
-    // 3. Roots (parents always precede children), sizes, and numbering in raster order.
-    // Roots in parallel (each run walks up a forest nobody writes now), sizes and numbering
-    // in one sequential sweep of the runs, then each run's final id in parallel.
+    // 3. Roots, sizes and numbering in raster order, each step slab by slab in parallel.
+    // Roots first (each run walks up a forest nobody writes any more).
     var finalId = [UInt32](repeating: 0, count: total)
     var voxelCounts: [Int] = []
     parent.withUnsafeMutableBufferPointer { forest in
@@ -181,13 +180,13 @@ public enum ConnectedComponents {
       }
     }
     // 4. Write every voxel once, 16-bit when the ids fit (half the memory traffic).
-    let ids = UncheckedSendable(finalId)
+    let ids = finalId
     func write<L: FixedWidthInteger & Sendable>(_: L.Type) -> [L] {
       [L](unsafeUninitializedCapacity: grid.voxelCount) { out, initialized in
         if let base = out.baseAddress { HugePages.advise(base, byteCount: out.count * MemoryLayout<L>.size) }
         let target = UncheckedSendable(out)
         ParallelSlabs.forEach(count: slabCount, maxThreads: maxThreads) { s in
-          writeSlab(slabs[s], base: bases[s], ids: ids.value, nx: nx, ny: ny, into: target.value)
+          writeSlab(slabs[s], base: bases[s], ids: ids, nx: nx, ny: ny, into: target.value)
         }
         initialized = grid.voxelCount
       }

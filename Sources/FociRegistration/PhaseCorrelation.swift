@@ -191,36 +191,16 @@ public enum PhaseCorrelation {
         return edge >= taper ? 1 : Float(0.5 - 0.5 * cos(Double.pi * edge / taper))
       }
     }
-    // Per axis: the two source indices of each crop position and the second one's weight.
-    func taps(_ axis: Int) -> (lo: [Int], hi: [Int], w: Float) {
-      let n = volume.grid.dims[axis]
-      let base = floor(shift[axis])
-      let lo = (0..<crop[axis]).map { max(0, min(n - 1, lower[axis] + $0 + Int(base))) }
-      let hi = (0..<crop[axis]).map { max(0, min(n - 1, lower[axis] + $0 + Int(base) + 1)) }
-      return (lo, hi, Float(shift[axis] - base))
-    }
-    let (tx, ty, tz) = (taps(0), taps(1), taps(2))
+    let taps = TrilinearShift(grid: volume.grid, first: lower, count: crop, shift: shift)
     let (wx, wy, wz) = (tukey(crop.x), tukey(crop.y), tukey(crop.z))
-    let nx = volume.grid.dims.x, nxy = volume.grid.dims.x * volume.grid.dims.y
     var sum = 0.0
     volume.voxels.withUnsafeBufferPointer { s in
       for k in 0..<crop.z {
-        let (z0, z1, fz) = (tz.lo[k] * nxy, tz.hi[k] * nxy, tz.w)
         for j in 0..<crop.y {
-          let (y0, y1, fy) = (ty.lo[j] * nx, ty.hi[j] * nx, ty.w)
           let target = out.pointer + size.x * (j + size.y * k)
+          taps.sampleRow(s, j: j, k: k, into: target)
           var rowSum: Float = 0
-          for i in 0..<crop.x {
-            let (x0, x1, fx) = (tx.lo[i], tx.hi[i], tx.w)
-            let c00 = s[z0 + y0 + x0] + fx * (s[z0 + y0 + x1] - s[z0 + y0 + x0])
-            let c01 = s[z0 + y1 + x0] + fx * (s[z0 + y1 + x1] - s[z0 + y1 + x0])
-            let c10 = s[z1 + y0 + x0] + fx * (s[z1 + y0 + x1] - s[z1 + y0 + x0])
-            let c11 = s[z1 + y1 + x0] + fx * (s[z1 + y1 + x1] - s[z1 + y1 + x0])
-            let c0 = c00 + fy * (c01 - c00)
-            let v = c0 + fz * ((c10 + fy * (c11 - c10)) - c0)
-            target[i] = v
-            rowSum += v
-          }
+          for i in 0..<crop.x { rowSum += target[i] }
           sum += Double(rowSum)
         }
       }

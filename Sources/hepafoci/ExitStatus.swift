@@ -18,6 +18,16 @@ enum ExitStatus {
     }
   }
 
+  /// Runs a command's work; a `NIfTIError` becomes one line on stderr and its exit code.
+  static func mappingInputErrors(_ body: () throws -> Void) throws {
+    do {
+      try body()
+    } catch let error as NIfTIError {
+      report(error.description)
+      throw ExitCode(code(for: error))
+    }
+  }
+
   /// Prints `message` as one line on standard error.
   static func report(_ message: String) {
     FileHandle.standardError.write(Data(("hepafoci: error: " + message + "\n").utf8))

@@ -56,7 +56,7 @@ struct Label: ParsableCommand {
   }
 
   func run() throws {
-    do {
+    try ExitStatus.mappingInputErrors {
       let volume = try NIfTIReader.readMask(mask)
       var components = ConnectedComponents.label(
         volume, connectivity: connectivity, minimumVoxels: minVoxels, maxThreads: threads)
@@ -71,9 +71,6 @@ struct Label: ParsableCommand {
         let noun = components.count == 1 ? "component" : "components"
         print("\(components.count) \(noun) (\(connectivity.rawValue)-connected, at least \(minVoxels) voxels) written to \(out)")
       }
-    } catch let error as NIfTIError {
-      ExitStatus.report(error.description)
-      throw ExitCode(ExitStatus.code(for: error))
     }
   }
 }

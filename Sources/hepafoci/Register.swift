@@ -35,7 +35,7 @@ struct Register: ParsableCommand {
   }
 
   func run() throws {
-    do {
+    try ExitStatus.mappingInputErrors {
       let a = try NIfTIReader.read(fixed).volume
       let b = try NIfTIReader.read(moving).volume
       let m = try mask.map { path throws(NIfTIError) in try NIfTIReader.readMask(path) }
@@ -43,7 +43,7 @@ struct Register: ParsableCommand {
       do {
         estimate = try PhaseCorrelation.estimate(fixed: a, moving: b, mask: m, marginVoxels: margin)
       } catch {
-        ExitStatus.report("\(fixed), \(moving)\(mask.map { ", \($0)" } ?? ""): \(error.description)")
+        ExitStatus.report("\(fixed), \(moving)\(mask.map { ", \($0)" } ?? ""): \(error)")
         throw ExitCode(ExitStatus.dataError)
       }
       if json {
@@ -53,9 +53,6 @@ struct Register: ParsableCommand {
         print(String(format: "shift %.2f mm: (%.2f, %.2f, %.2f) mm world, (%.3f, %.3f, %.3f) voxels", estimate.magnitudeMM, w.x, w.y, w.z, v.x, v.y, v.z))
         print(String(format: "confidence: peak %.3f, %.1f× the next peak", estimate.peak, estimate.peakToSecond))
       }
-    } catch let error as NIfTIError {
-      ExitStatus.report(error.description)
-      throw ExitCode(ExitStatus.code(for: error))
     }
   }
 }
