@@ -16,6 +16,7 @@ var package = Package(
     .library(name: "FociRegistration", targets: ["FociRegistration"]),
     .library(name: "FociFilters", targets: ["FociFilters"]),
     .library(name: "FociDetection", targets: ["FociDetection"]),
+    .library(name: "FociPhantom", targets: ["FociPhantom"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,12 +42,13 @@ var package = Package(
     .target(name: "FociRegistration", dependencies: ["FociCore", "FociFFT"]),
     .target(name: "FociFilters", dependencies: ["FociCore"]),
     .target(name: "FociDetection", dependencies: ["FociCore", "FociComponents", "FociFilters", "FociRegistration"]),
+    .target(name: "FociPhantom", dependencies: ["FociCore", "FociNIfTI"]),
 
     // MARK: Command-line tool
     .executableTarget(
       name: "hepafoci",
       dependencies: [
-        "FociCore", "FociNIfTI", "FociComponents", "FociRegistration",
+        "FociCore", "FociNIfTI", "FociComponents", "FociRegistration", "FociPhantom",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -60,6 +62,7 @@ var package = Package(
     .testTarget(name: "FociFiltersTests", dependencies: ["FociFilters", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "FociDetectionTests", dependencies: ["FociDetection", "FociCore", "FociNIfTI", "_FociTestSupport"]),
     .testTarget(name: "FociRegistrationTests", dependencies: ["FociRegistration", "FociFFT", "FociCore", "_FociTestSupport"]),
+    .testTarget(name: "FociPhantomTests", dependencies: ["FociPhantom", "FociCore", "FociNIfTI", "_FociTestSupport"]),
     .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociCore", "FociNIfTI", "_FociTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
@@ -74,6 +77,7 @@ if withBenchmarks {
     ("NIfTIRead", ["FociCore", "FociNIfTI", "CNIfTI"]),
     ("Components", ["FociCore", "FociComponents"]),
     ("Detection", ["FociCore", "FociDetection"]),
+    ("Phantom", ["FociPhantom"]),
   ]
   for suite in suites {
     package.targets.append(

@@ -11,7 +11,8 @@ declare -A allowed=(
   [FociRegistration]="FociCore FociFFT Glibc Darwin"
   [FociFilters]="FociCore Glibc Darwin"
   [FociDetection]="FociCore FociComponents FociFilters FociRegistration"
-  [hepafoci]="FociCore FociNIfTI FociComponents FociRegistration ArgumentParser Foundation"
+  [FociPhantom]="FociCore FociNIfTI Foundation Glibc Darwin"
+  [hepafoci]="FociCore FociNIfTI FociComponents FociRegistration FociPhantom ArgumentParser Foundation"
 )
 status=0
 for dir in Sources/*/; do

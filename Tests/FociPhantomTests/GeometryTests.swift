@@ -1,0 +1,96 @@
+import FociCore
+import Foundation
+import Testing
+
+@testable import FociPhantom
+
+@Suite("Phantom geometry: true sizes against analytic shapes")
+struct GeometryTests {
+  /// A rotated ellipsoid given to the numeric paths (a lobe of height 0 keeps it off the
+  /// analytic shortcut).
+  static func numericEllipsoid(_ semi: SIMD3<Double>, seed: UInt64) -> LobulatedEllipsoid {
+    var g = SplitMix64(seed: seed)
+    let e = Ellipsoid(centre: SIMD3(3, -7, 11), rotation: .random(&g), semiAxes: semi)
+    return LobulatedEllipsoid(base: e, lobeDirections: [SIMD3(0, 0, 1)], lobeHeights: [0], sharpness: 4)
+  }
+
+  @Test("Feret and axial diameters of rotated ellipsoids match the analytic values", arguments: [
+    SIMD3<Double>(30, 20, 10), SIMD3(5, 5, 5), SIMD3(60, 25, 24), SIMD3(95, 70, 40),
+  ])
+  func ellipsoidDiameters(semi: SIMD3<Double>) {
+    for seed in UInt64(1)...3 {
+      let blob = Self.numericEllipsoid(semi, seed: seed)
+      let feret = DiameterMeasurement.maximumDiameter(of: [blob])
+      #expect(abs(feret - 2 * semi.max()) < 2e-3 * semi.max(), "Feret \(feret) vs \(2 * semi.max())")
+      let axial = DiameterMeasurement.longestAxialDiameter(of: [blob])
+      let exact = DiameterMeasurement.axialDiameterOfEllipsoid(blob.base)
+      #expect(abs(axial - exact) < 3e-3 * exact, "axial \(axial) vs \(exact)")
+      #expect(exact <= 2 * semi.max() + 1e-9)
+      let volume = DiameterMeasurement.volume(of: [blob])
+      #expect(abs(volume - blob.base.volume) < 1e-3 * blob.base.volume)
+    }
+  }
+
+  @Test("the axial diameter of an upright ellipsoid is its longer in-plane axis")
+  func uprightAxial() {
+    let e = Ellipsoid(centre: .zero, rotation: .aboutZ(0.3), semiAxes: SIMD3(12, 30, 8))
+    #expect(abs(DiameterMeasurement.axialDiameterOfEllipsoid(e) - 60) < 1e-9)
+    let tilted = Ellipsoid(centre: .zero, rotation: Rotation(rows: [SIMD3(0, 0, 1), SIMD3(0, 1, 0), SIMD3(-1, 0, 0)]), semiAxes: SIMD3(40, 10, 10))
+    #expect(abs(DiameterMeasurement.axialDiameterOfEllipsoid(tilted) - 20) < 1e-9)
+  }
+
+  @Test("a union of two disjoint balls has their summed volume and the span of both")
+  func unionOfBalls() {
+    let a = LobulatedEllipsoid(base: Ellipsoid(centre: SIMD3(-20, 0, 0), semiAxes: SIMD3(repeating: 6)), lobeDirections: [], lobeHeights: [], sharpness: 1)
+    let b = LobulatedEllipsoid(base: Ellipsoid(centre: SIMD3(15, 5, 0), semiAxes: SIMD3(repeating: 4)), lobeDirections: [], lobeHeights: [], sharpness: 1)
+    let volume = DiameterMeasurement.volume(of: [a, b])
+    let exact = 4 / 3 * Double.pi * (216 + 64)
+    #expect(abs(volume - exact) < 0.01 * exact)
+    let span = DiameterMeasurement.maximumDiameter(of: [a, b])
+    let expected = length(SIMD3(35, 5, 0)) + 10
+    #expect(abs(span - expected) < 0.05)
+  }
+
+  @Test("distance bounds never exceed the true distance to a sphere, and flag the inside")
+  func distanceBounds() {
+    var g = SplitMix64(seed: 9)
+    let ball = Solid.ellipsoid(Ellipsoid(centre: SIMD3(1, 2, 3), semiAxes: SIMD3(repeating: 10)))
+    let compiled = CompiledSolid(ball)
+    for _ in 0..<2000 {
+      let p = SIMD3(g.uniform(-30, 30), g.uniform(-30, 30), g.uniform(-30, 30))
+      let truth = length(p - SIMD3(1, 2, 3)) - 10
+      #expect(abs(ball.distance(p) - truth) < 1e-9)
+      #expect(abs(compiled.distance(p) - truth) < 1e-9)
+    }
+  }
+
+  @Test("the fast sine matches libm to 1e-7")
+  func fastSine() {
+    var worst = 0.0
+    for i in -20000...20000 {
+      let x = Double(i) * 0.0137
+      worst = max(worst, abs(FastSine.sin(x) - sin(x)))
+    }
+    #expect(worst < 1e-7)
+  }
+
+  @Test("ziggurat noise: mean 0, variance 1, Gaussian tails")
+  func gaussianNoise() {
+    var noise = GaussianNoise(seed: 5, stream: 1)
+    let n = 2_000_000
+    var sum = 0.0, squares = 0.0, beyond3 = 0, beyond4 = 0
+    for _ in 0..<n {
+      let v = Double(noise.next())
+      sum += v
+      squares += v * v
+      if abs(v) > 3 { beyond3 += 1 }
+      if abs(v) > 4 { beyond4 += 1 }
+    }
+    let mean = sum / Double(n)
+    #expect(abs(mean) < 0.004)
+    #expect(abs(squares / Double(n) - mean * mean - 1) < 0.005)
+    // P(|z| > 3) = 0.0026998, P(|z| > 4) = 6.33e-5.
+    #expect(abs(Double(beyond3) / Double(n) - 0.0026998) < 0.0003)
+    #expect(beyond4 > 60 && beyond4 < 200)
+  }
+}
