@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates Volumes/demo with nibabel (byte-identical for the same script).
+# Regenerates Tests/Fixtures/DetectionScene with nibabel (byte-identical for the same script).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-"$("$root/tools/nibabel-venv.sh")" "$root/tools/make_demo.py" "$root/Volumes/demo"
+"$("$root/tools/nibabel-venv.sh")" "$root/tools/make_detection_scene.py" "$root/Tests/Fixtures/DetectionScene"

@@ -1,6 +1,6 @@
-"""Writes the small demo study in Volumes/demo with nibabel (seeded, deterministic).
+"""Writes the detection test scene in Tests/Fixtures/DetectionScene with nibabel (seeded, deterministic).
 
-A stand-in study until the phantom generator (`hepafoci phantom`) exists: a body outline, a
+An independent (nibabel-written) scene for the detection tests: a body outline, a
 two-lobed liver, an aorta, and a few lesions that enhance on the arterial phase, on a
 reduced grid (112 x 92 x 30 at 2.8 x 2.8 x 7.0 mm, half the default phantom resolution).
 Files: native.nii.gz, arterial.nii.gz (int16, qform and sform coded), liver_mask.nii.gz (uint8).

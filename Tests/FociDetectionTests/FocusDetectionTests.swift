@@ -6,12 +6,12 @@ import _FociTestSupport
 
 @testable import FociDetection
 
-@Suite("Focus detection on the demo study")
+@Suite("Focus detection on the nibabel-written detection scene")
 struct FocusDetectionTests {
   static let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Volumes/demo").path
+    .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/DetectionScene").path
 
-  /// Lesion centres (mm from the corner voxel) and radii of tools/make_demo.py.
+  /// Lesion centres (mm from the corner voxel) and radii of tools/make_detection_scene.py.
   static let lesions: [(centre: SIMD3<Double>, radius: Double)] = [
     (SIMD3(95, 110, 90), 14), (SIMD3(130, 140, 120), 6), (SIMD3(200, 100, 125), 9),
     (SIMD3(80, 95, 140), 3.5), (SIMD3(150, 120, 70), 22),
