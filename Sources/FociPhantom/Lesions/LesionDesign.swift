@@ -104,9 +104,15 @@ public struct LesionDesign: Sendable {
     return objects
   }
 
-  /// Whether any part of the lesion is at least 10 % brighter than the parenchyma on native
-  /// T1: the SPEC's blood-product finding (a haemorrhage, a sediment, or a T1-bright body).
-  public var hasBloodProducts: Bool { haemorrhage != nil || fluidLevelY != nil || ratios.native >= 1.1 }
+  /// The part of the lesion at least 10 % brighter than the parenchyma on native T1, the
+  /// SPEC's blood-product finding: a haemorrhage, a fluid level's sediment (about half the
+  /// core), or a T1-bright body; nil when there is none.
+  public var bloodProducts: (source: String, volumeMM3: Double)? {
+    if haemorrhage != nil { return ("haemorrhage", haemorrhageVolumeMM3) }
+    if fluidLevelY != nil { return ("fluidSediment", coreVolumeMM3 / 2) }
+    if ratios.native >= 1.1 { return ("hyperintenseSolid", volumeMM3) }
+    return nil
+  }
 }
 
 /// An arterio-portal shunt: a wedge of parenchyma that enhances on the arterial phase only,

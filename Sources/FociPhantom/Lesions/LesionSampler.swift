@@ -37,7 +37,7 @@ enum LesionSampler {
     let small = (0..<smallCount).map { _ in 2.2 + 2.75 * pow(g.unit(), 0.6) }.sorted(by: >)
     guard regularCount > 0 else { return ([], small) }
     // Relative sizes: 1 for the largest, u^0.9 below it (volumes ∝ d³).
-    var relative = [1.0] + (1..<regularCount).map { _ in Swift.max(0.04, pow(g.unit(), 0.9)) * g.uniform(0.55, 0.95) }
+    let relative = [1.0] + (1..<regularCount).map { _ in Swift.max(0.04, pow(g.unit(), 0.9)) * g.uniform(0.55, 0.95) }
     // A heavy load sits mostly in a few large masses: random packing cannot fill a liver with
     // many equal lesions beyond about a third of its volume.
     let burdenLike = volumeML / (volumeML + 1400)
@@ -51,7 +51,6 @@ enum LesionSampler {
       let restScale = cbrt(6 * (1 - share) * volumeML * 1000 / Double.pi / restCubes)
       for r in relative.dropFirst() { regular.append(Swift.min(largest, Swift.max(5.5, r * restScale))) }
     }
-    relative.removeAll()
     return (regular.sorted(by: >), small)
   }
 

@@ -112,11 +112,18 @@ public struct SceneRenderer: Sendable {
         for b in pieceBest where b.voxel >= 0 && b.cover > (bestCover[lesionID]?.cover ?? 0) { bestCover[lesionID] = b }
       }
     }
-    if withTruth {
-      for (id, best) in bestCover where !lesionLabels.contains(UInt16(id)) { lesionLabels[best.voxel] = UInt16(id) }
+    if withTruth, !bestCover.isEmpty {
+      // One pass finds the ids that made it into the map (not one scan per lesion).
+      var present = [Bool](repeating: false, count: Int(UInt16.max) + 1)
+      for label in lesionLabels { present[Int(label)] = true }
+      for (id, best) in bestCover where !present[id] { lesionLabels[best.voxel] = UInt16(id) }
     }
     var images: [Modality: [Float]] = [:]
-    for (index, m) in modalities.enumerated() { images[m] = Array(planes[(index * n)..<((index + 1) * n)]) }
+    if channelTotal == 1 {
+      images[modalities[0]] = planes  // a single image needs no copy
+    } else {
+      for (index, m) in modalities.enumerated() { images[m] = Array(planes[(index * n)..<((index + 1) * n)]) }
+    }
     return Output(
       images: images, liverFraction: withTruth ? Array(planes[(modalities.count * n)...]) : nil,
       lesionLabels: withTruth ? lesionLabels : nil, mimicLabels: withTruth ? mimicLabels : nil)

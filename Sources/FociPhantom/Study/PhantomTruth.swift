@@ -207,14 +207,6 @@ extension PhantomTruth {
 
     lesions = d.lesions.enumerated().map { index, l in
       let r = l.ratios
-      var blood: BloodProducts?
-      if l.haemorrhage != nil {
-        blood = BloodProducts(source: "haemorrhage", volumeMM3: l.haemorrhageVolumeMM3)
-      } else if l.fluidLevelY != nil {
-        blood = BloodProducts(source: "fluidSediment", volumeMM3: l.coreVolumeMM3 / 2)
-      } else if r.native >= 1.1 {
-        blood = BloodProducts(source: "hyperintenseSolid", volumeMM3: l.volumeMM3)
-      }
       return Lesion(
         id: l.id, centreMM: array(l.centre), centreVoxel: array(toVoxel.apply(l.centre)),
         blobs: l.blobs.map { b in
@@ -232,7 +224,7 @@ extension PhantomTruth {
         avascularCore: l.core.map {
           AvascularCore(volumeMM3: l.coreVolumeMM3, maxDiameterMM: l.coreDiameterMM, centreMM: array($0.base.centre), semiAxesMM: array($0.base.semiAxes))
         },
-        bloodProducts: blood,
+        bloodProducts: l.bloodProducts.map { BloodProducts(source: $0.source, volumeMM3: $0.volumeMM3) },
         fluidLevel: l.fluidLevelY.map { FluidLevel(levelYMM: $0, gravity: [0, -1, 0]) },
         small: l.maxDiameterMM < 5, arterialOnly: l.arterialOnly)
     }
