@@ -61,7 +61,7 @@ var package = Package(
     .testTarget(name: "CFFTWTests", dependencies: ["CFFTW"]),
     .testTarget(name: "FociFiltersTests", dependencies: ["FociFilters", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "FociDetectionTests", dependencies: ["FociDetection", "FociCore", "FociNIfTI", "_FociTestSupport"]),
-    .testTarget(name: "FociRegistrationTests", dependencies: ["FociRegistration", "FociFFT", "FociCore", "_FociTestSupport"]),
+    .testTarget(name: "FociRegistrationTests", dependencies: ["FociRegistration", "FociFFT", "FociCore", "FociPhantom", "_FociTestSupport"]),
     .testTarget(name: "FociPhantomTests", dependencies: ["FociPhantom", "FociCore", "FociNIfTI", "_FociTestSupport"]),
     .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociCore", "FociNIfTI", "_FociTestSupport"]),
   ],
@@ -76,7 +76,7 @@ if withBenchmarks {
   let suites: [(name: String, dependencies: [Target.Dependency])] = [
     ("NIfTIRead", ["FociCore", "FociNIfTI", "CNIfTI"]),
     ("Components", ["FociCore", "FociComponents"]),
-    ("Detection", ["FociCore", "FociDetection"]),
+    ("Detection", ["FociCore", "FociDetection", "FociPhantom"]),
     ("Phantom", ["FociPhantom"]),
   ]
   for suite in suites {

@@ -17,38 +17,56 @@ import FociCore
 /// - Complexity: O(sum of the components' bounding-box volumes).
 public enum HoleFilling {
   public static func fillHoles(in components: ComponentLabels, connectivity: Connectivity) -> ComponentLabels {
+    guard components.count > 0 else { return components }
+    // Labels are worked on in their own width; a map without holes is returned as it is.
+    switch components.labels.storage {
+    case .uint16(let labels):
+      guard let (filled, sizes) = fill(labels, components, connectivity) else { return components }
+      return ComponentLabels(
+        labels: LabelVolume(grid: components.grid, labels: filled, maxLabel: components.labels.maxLabel), voxelCounts: sizes)
+    case .uint32(let labels):
+      guard let (filled, sizes) = fill(labels, components, connectivity) else { return components }
+      return ComponentLabels(
+        labels: LabelVolume(grid: components.grid, labels: filled, maxLabel: components.labels.maxLabel), voxelCounts: sizes)
+    }
+  }
+
+  /// The labels with every component's holes filled and the new voxel counts, or nil when no
+  /// component has a hole.
+  static func fill<Label: FixedWidthInteger & UnsignedInteger & Sendable>(
+    _ original: [Label], _ components: ComponentLabels, _ connectivity: Connectivity
+  ) -> ([Label], [Int])? {
     let grid = components.grid
     let count = components.count
-    guard count > 0 else { return components }
-    var labels = components.labels.labels32
-    let boxes = boundingBoxes(labels, grid: grid, count: count)
-
+    let boxes = boundingBoxes(original, grid: grid, count: count)
     var holes = [[Int]](repeating: [], count: count)
-    labels.withUnsafeBufferPointer { source in
+    original.withUnsafeBufferPointer { source in
       holes.withUnsafeMutableBufferPointer { out in
         let input = UncheckedSendable(source), target = UncheckedSendable(out)
         // Pieces of components in a fixed split, so the work does not depend on the machine.
         let pieces = ParallelSlabs.ranges(total: count, pieces: min(count, 64))
         ParallelSlabs.forEach(count: pieces.count) { p in
           for c in pieces[p] {
-            target.value[c] = holesOf(UInt32(c + 1), box: boxes[c], labels: input.value, grid: grid, connectivity: connectivity)
+            target.value[c] = holesOf(Label(c + 1), box: boxes[c], labels: input.value, grid: grid, connectivity: connectivity)
           }
         }
       }
     }
+    guard holes.contains(where: { !$0.isEmpty }) else { return nil }
 
     // Outer components first, so an inner one's claim on a doubly enclosed voxel wins.
     let order = (0..<count).sorted { boxes[$0].volume != boxes[$1].volume ? boxes[$0].volume > boxes[$1].volume : $0 < $1 }
+    var labels = original
     var sizes = components.voxelCounts
     for c in order {
       for v in holes[c] {
         let old = labels[v]
         if old != 0 { sizes[Int(old) - 1] -= 1 }
-        labels[v] = UInt32(c + 1)
+        labels[v] = Label(c + 1)
         sizes[c] += 1
       }
     }
-    return ComponentLabels(labels: LabelVolume(grid: grid, labels: labels), voxelCounts: sizes)
+    return (labels, sizes)
   }
 
   /// Inclusive voxel bounds of one component.
@@ -58,7 +76,7 @@ public enum HoleFilling {
     var volume: Int { (upper.x - lower.x + 1) * (upper.y - lower.y + 1) * (upper.z - lower.z + 1) }
   }
 
-  static func boundingBoxes(_ labels: [UInt32], grid: Grid, count: Int) -> [Box] {
+  static func boundingBoxes<Label: FixedWidthInteger & UnsignedInteger>(_ labels: [Label], grid: Grid, count: Int) -> [Box] {
     var boxes = [Box](repeating: Box(), count: count)
     let (nx, ny, nz) = (grid.dims.x, grid.dims.y, grid.dims.z)
     labels.withUnsafeBufferPointer { l in
@@ -80,8 +98,8 @@ public enum HoleFilling {
   }
 
   /// Flat offsets (in the whole volume) of the background voxels enclosed by component `id`.
-  static func holesOf(
-    _ id: UInt32, box: Box, labels: UnsafeBufferPointer<UInt32>, grid: Grid, connectivity: Connectivity
+  static func holesOf<Label: FixedWidthInteger & UnsignedInteger>(
+    _ id: Label, box: Box, labels: UnsafeBufferPointer<Label>, grid: Grid, connectivity: Connectivity
   ) -> [Int] {
     // The crop: the box plus one voxel of outside on every side.
     let origin = box.lower &- 1

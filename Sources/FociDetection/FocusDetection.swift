@@ -44,19 +44,21 @@ public enum FocusDetection {
     guard arterial.grid.occupiesSameSpace(as: native.grid) else { throw .gridsDiffer("the arterial phase") }
     guard liverMask.grid.occupiesSameSpace(as: native.grid) else { throw .gridsDiffer("the liver mask") }
 
-    var corrected = arterial
     var motion: MotionCorrection.Outcome?
     if let policy = settings.motionCorrection {
       do {
-        let (volume, outcome) = try policy.correct(arterial, against: native, mask: liverMask)
-        corrected = volume
-        motion = outcome
+        motion = try policy.assess(arterial, against: native, mask: liverMask)
       } catch {
         throw .registration(error)
       }
     }
 
-    var subtraction = Subtraction.difference(corrected, minus: native)
+    var subtraction =
+      if let motion, motion.applied {
+        Translation.resample(arterial, shiftVoxels: motion.estimate.shiftVoxels, minus: native)
+      } else {
+        Subtraction.difference(arterial, minus: native)
+      }
     if settings.smoothingSigmaMM > 0 {
       subtraction = GaussianSmoothing.smooth(subtraction, sigmaMM: settings.smoothingSigmaMM)
     }

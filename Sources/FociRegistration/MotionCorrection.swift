@@ -32,13 +32,21 @@ public struct MotionCorrection: Sendable, Hashable, Codable {
   public func correct(
     _ moving: Volume<Float>, against fixed: Volume<Float>, mask: Volume<UInt8>?
   ) throws(RegistrationError) -> (volume: Volume<Float>, outcome: Outcome) {
+    let outcome = try assess(moving, against: fixed, mask: mask)
+    guard outcome.applied else { return (moving, outcome) }
+    return (Translation.resample(moving, shiftVoxels: outcome.estimate.shiftVoxels), outcome)
+  }
+
+  /// The estimate and the decision alone, for callers that apply the shift themselves (such
+  /// as detection, which resamples and subtracts in one pass).
+  public func assess(
+    _ moving: Volume<Float>, against fixed: Volume<Float>, mask: Volume<UInt8>?
+  ) throws(RegistrationError) -> Outcome {
     let estimate = try PhaseCorrelation.estimate(fixed: fixed, moving: moving, mask: mask, marginVoxels: marginVoxels)
     let decision: Outcome.Decision =
       estimate.magnitudeMM > maximumShiftMM ? .shiftTooLarge
       : estimate.peak < minimumPeak ? .weakPeak
       : .applied
-    let outcome = Outcome(estimate: estimate, decision: decision)
-    guard decision == .applied else { return (moving, outcome) }
-    return (Translation.resample(moving, shiftVoxels: estimate.shiftVoxels), outcome)
+    return Outcome(estimate: estimate, decision: decision)
   }
 }

@@ -27,9 +27,10 @@ public enum PhaseCorrelation {
   ///   - refinements: further passes, each on the moving volume resampled by the shift found so
   ///     far; the window's pull towards zero shift grows with the shift, so measuring the small
   ///     residual removes it.
+  ///   - feature: what is compared; gradient magnitude unless both volumes share one contrast.
   public static func estimate(
     fixed: Volume<Float>, moving: Volume<Float>, mask: Volume<UInt8>? = nil, marginVoxels: Int = 8,
-    refinements: Int = 2
+    refinements: Int = 2, feature: Feature = .gradientMagnitude, decimation: SIMD3<Int>? = nil
   ) throws(RegistrationError) -> TranslationEstimate {
     let grid = fixed.grid
     guard grid.occupiesSameSpace(as: moving.grid) else { throw .gridsDiffer("the fixed and moving volumes") }
@@ -41,24 +42,27 @@ public enum PhaseCorrelation {
       lower = pointwiseMax(box.lower &- marginVoxels, SIMD3(0, 0, 0))
       upper = pointwiseMin(box.upper &+ marginVoxels, grid.dims &- 1)
     }
-    let crop = upper &- lower &+ 1
-    let size = SIMD3(
-      RealFFT3D.goodSize(atLeast: crop.x), RealFFT3D.goodSize(atLeast: crop.y), RealFFT3D.goodSize(atLeast: crop.z))
+    let region = CorrelationRegion(
+      grid: grid, lower: lower, crop: upper &- lower &+ 1, factor: decimation ?? CorrelationRegion.automaticFactor(grid.spacingMM))
+    let size = region.fftSize
     let fft = RealFFT3D.shared(dims: size)
+    let factor = SIMD3<Double>(Double(region.factor.x), Double(region.factor.y), Double(region.factor.z))
 
     // The fixed spectrum is computed once; each pass samples the moving volume at x + the
-    // shift found so far (trilinear, inside the crop only) and measures the residual.
+    // shift found so far (trilinear, at full resolution, then averaged into cells) and
+    // measures the residual.
     let fixedSpectrum = FFTBuffer(floats: fft.complexFloatCount)
-    fft.forward(windowed(fixed, lower: lower, crop: crop, size: size, shift: .zero), into: fixedSpectrum)
+    fft.forward(region.windowed(fixed, shift: .zero, feature: feature), into: fixedSpectrum)
     var total = SIMD3<Double>()
     var peak = 0.0, ratio = 0.0
     for pass in 0...refinements {
       let movingSpectrum = FFTBuffer(floats: fft.complexFloatCount)
-      fft.forward(windowed(moving, lower: lower, crop: crop, size: size, shift: total), into: movingSpectrum)
+      fft.forward(region.windowed(moving, shift: total, feature: feature), into: movingSpectrum)
       let found = correlate(fixedSpectrum, movingSpectrum, size: size, fft: fft)
-      total += found.shift
+      let step = found.shift * factor
+      total += step
       (peak, ratio) = (found.peak, found.ratio)
-      if pass > 0, (found.shift * found.shift).sum() < 0.02 * 0.02 { break }
+      if pass > 0, (step * step).sum() < 0.05 * 0.05 { break }
     }
     let world = grid.voxelToWorld.applyLinear(total)
     return TranslationEstimate(
@@ -153,66 +157,31 @@ public enum PhaseCorrelation {
     }
   }
 
-  /// Inclusive bounds of the non-zero voxels, or nil if there are none.
+  /// Inclusive bounds of the non-zero voxels, or nil if there are none. Slices are scanned
+  /// in parallel; in each row only the first and last non-zero voxel matter.
   static func boundingBox(_ mask: Volume<UInt8>) -> (lower: SIMD3<Int>, upper: SIMD3<Int>)? {
     let dims = mask.grid.dims
-    var lower = SIMD3(Int.max, Int.max, Int.max)
-    var upper = SIMD3(Int.min, Int.min, Int.min)
+    let empty = (SIMD3(Int.max, Int.max, Int.max), SIMD3(Int.min, Int.min, Int.min))
+    var slices = [(SIMD3<Int>, SIMD3<Int>)](repeating: empty, count: dims.z)
     mask.voxels.withUnsafeBufferPointer { m in
-      var n = 0
-      for z in 0..<dims.z {
-        for y in 0..<dims.y {
-          for x in 0..<dims.x {
-            if m[n] != 0 {
-              lower = pointwiseMin(lower, SIMD3(x, y, z))
-              upper = pointwiseMax(upper, SIMD3(x, y, z))
-            }
-            n += 1
+      slices.withUnsafeMutableBufferPointer { out in
+        let (source, target) = (UncheckedSendable(m), UncheckedSendable(out))
+        ParallelSlabs.forEach(count: dims.z) { z in
+          var (lower, upper) = empty
+          for y in 0..<dims.y {
+            let row = source.value.baseAddress! + dims.x * (y + dims.y * z)
+            guard let first = (0..<dims.x).first(where: { row[$0] != 0 }) else { continue }
+            let last = (first..<dims.x).last(where: { row[$0] != 0 })!
+            lower = pointwiseMin(lower, SIMD3(first, y, z))
+            upper = pointwiseMax(upper, SIMD3(last, y, z))
           }
+          target.value[z] = (lower, upper)
         }
       }
     }
+    let lower = slices.map(\.0).reduce(empty.0, pointwiseMin)
+    let upper = slices.map(\.1).reduce(empty.1, pointwiseMax)
     return lower.x == Int.max ? nil : (lower, upper)
   }
 
-  /// The crop sampled at x + `shift` (trilinear, clamped at the grid's edge), its mean
-  /// removed, times a separable Tukey window (flat, with cosine tapers over the outer quarter
-  /// on each side), zero-padded to `size`. A flat top weighs shifted content alike in both
-  /// volumes, which a Hann window would bias towards zero shift.
-  static func windowed(
-    _ volume: Volume<Float>, lower: SIMD3<Int>, crop: SIMD3<Int>, size: SIMD3<Int>, shift: SIMD3<Double>
-  ) -> FFTBuffer {
-    let out = FFTBuffer(floats: size.x * size.y * size.z)
-    func tukey(_ n: Int) -> [Float] {
-      let taper = Double(n) * 0.25
-      guard taper >= 1 else { return [Float](repeating: 1, count: n) }
-      return (0..<n).map { (index: Int) -> Float in
-        let edge = min(Double(index) + 0.5, Double(n) - Double(index) - 0.5)
-        return edge >= taper ? 1 : Float(0.5 - 0.5 * cos(Double.pi * edge / taper))
-      }
-    }
-    let taps = TrilinearShift(grid: volume.grid, first: lower, count: crop, shift: shift)
-    let (wx, wy, wz) = (tukey(crop.x), tukey(crop.y), tukey(crop.z))
-    var sum = 0.0
-    volume.voxels.withUnsafeBufferPointer { s in
-      for k in 0..<crop.z {
-        for j in 0..<crop.y {
-          let target = out.pointer + size.x * (j + size.y * k)
-          taps.sampleRow(s, j: j, k: k, into: target)
-          var rowSum: Float = 0
-          for i in 0..<crop.x { rowSum += target[i] }
-          sum += Double(rowSum)
-        }
-      }
-    }
-    let mean = Float(sum / Double(crop.x * crop.y * crop.z))
-    for k in 0..<crop.z {
-      for j in 0..<crop.y {
-        let w = wz[k] * wy[j]
-        let target = out.pointer + size.x * (j + size.y * k)
-        for i in 0..<crop.x { target[i] = (target[i] - mean) * w * wx[i] }
-      }
-    }
-    return out
-  }
 }

@@ -21,4 +21,32 @@ public enum Translation {
     }
     return Volume(grid: volume.grid, voxels: voxels, sourceType: volume.sourceType)
   }
+
+  /// `out(x) = volume(x + shiftVoxels) − reference(x)`: the resampling and a subtraction in one
+  /// pass, sparing a volume-sized intermediate (a corrected post-contrast phase minus the
+  /// native one). Equal to resampling then subtracting, voxel for voxel.
+  public static func resample(
+    _ volume: Volume<Float>, shiftVoxels shift: SIMD3<Double>, minus reference: Volume<Float>
+  ) -> Volume<Float> {
+    precondition(reference.grid.dims == volume.grid.dims, "the reference must share the volume's grid")
+    let dims = volume.grid.dims
+    let taps = TrilinearShift(grid: volume.grid, first: .zero, count: dims, shift: shift)
+    let voxels = volume.voxels.withUnsafeBufferPointer { src in
+      reference.voxels.withUnsafeBufferPointer { ref in
+        [Float](unsafeUninitializedCapacity: volume.grid.voxelCount) { out, initialized in
+          let input = UncheckedSendable(src), subtrahend = UncheckedSendable(ref), target = UncheckedSendable(out)
+          ParallelSlabs.forEach(count: dims.z) { k in
+            for j in 0..<dims.y {
+              let start = volume.grid.offset(0, j, k)
+              let row = target.value.baseAddress! + start
+              taps.sampleRow(input.value, j: j, k: k, into: row)
+              for i in 0..<dims.x { row[i] -= subtrahend.value[start + i] }
+            }
+          }
+          initialized = volume.grid.voxelCount
+        }
+      }
+    }
+    return Volume(grid: volume.grid, voxels: voxels)
+  }
 }

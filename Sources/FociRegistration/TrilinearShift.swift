@@ -45,6 +45,11 @@ struct TrilinearShift {
     let (z0, z1, fz) = (z.lower[k] * nxy, z.upper[k] * nxy, z.weight)
     let (y0, y1, fy) = (y.lower[j] * nx, y.upper[j] * nx, y.weight)
     let fx = x.weight
+    if fx == 0, fy == 0, fz == 0 {
+      // A whole-voxel shift: a copy.
+      for i in 0..<x.lower.count { out[i] = s[z0 + y0 + x.lower[i]] }
+      return
+    }
     for i in 0..<x.lower.count {
       let (x0, x1) = (x.lower[i], x.upper[i])
       let c00 = s[z0 + y0 + x0] + fx * (s[z0 + y0 + x1] - s[z0 + y0 + x0])
