@@ -40,7 +40,7 @@ var package = Package(
     .target(name: "FociComponents", dependencies: ["FociCore"]),
     .target(name: "FociFFT", dependencies: ["FociCore", "CFFTW"]),
     .target(name: "FociRegistration", dependencies: ["FociCore", "FociFFT"]),
-    .target(name: "FociFilters", dependencies: ["FociCore"]),
+    .target(name: "FociFilters", dependencies: ["FociCore", "FociFFT"]),
     .target(name: "FociDetection", dependencies: ["FociCore", "FociComponents", "FociFilters", "FociRegistration"]),
     .target(name: "FociPhantom", dependencies: ["FociCore", "FociNIfTI"]),
 

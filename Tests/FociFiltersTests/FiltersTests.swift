@@ -40,15 +40,17 @@ struct FiltersTests {
     #expect(abs(n.median - 200) < 0.5 && abs(n.robustSigma - 15) < 0.5)
   }
 
-  @Test("Gaussian smoothing keeps constants, matches a brute-force 3D convolution, honours mm")
-  func smoothing() {
+  @Test(
+    "Gaussian smoothing keeps constants, matches a brute-force 3D convolution, honours mm",
+    arguments: [GaussianSmoothing.Method.spatial, .fft])
+  func smoothing(method: GaussianSmoothing.Method) {
     let grid = Grid(dims: SIMD3(9, 8, 7), spacingMM: SIMD3(1, 1.5, 3))
-    let constant = GaussianSmoothing.smooth(Volume(grid: grid, repeating: Float(5)), sigmaMM: 2)
+    let constant = GaussianSmoothing.smooth(Volume(grid: grid, repeating: Float(5)), sigmaMM: 2, method: method)
     #expect(constant.voxels.allSatisfy { abs($0 - 5) < 1e-5 })
     var rng = SeededGenerator(seed: 6)
     let v = Volume(grid: grid, voxels: (0..<grid.voxelCount).map { _ in Float.random(in: 0...10, using: &rng) })
     let sigma = 2.0
-    let smoothed = GaussianSmoothing.smooth(v, sigmaMM: sigma)
+    let smoothed = GaussianSmoothing.smooth(v, sigmaMM: sigma, method: method)
     let kernels = (0..<3).map { GaussianSmoothing.kernel(sigmaVoxels: sigma / grid.spacingMM[$0]) }
     for (i, j, k) in [(0, 0, 0), (4, 4, 3), (8, 7, 6), (2, 5, 1)] {
       var sum = 0.0
@@ -62,6 +64,24 @@ struct FiltersTests {
     }
     // 3 mm slices get a third of the voxel-unit width of 1 mm columns.
     #expect(kernels[0].count == 13 && kernels[2].count == 5)
+  }
+
+  @Test("wide kernels: the FFT path equals the spatial passes, and automatic switches to it")
+  func fourierSmoothing() {
+    let grid = Grid(dims: SIMD3(47, 38, 17), spacingMM: SIMD3(1.4, 1.4, 3.5))
+    var rng = SeededGenerator(seed: 12)
+    let v = Volume(grid: grid, voxels: (0..<grid.voxelCount).map { _ in Float.random(in: 0...100, using: &rng) })
+    for sigma in [0.7, 3.0, 9.0, 25.0] {
+      let spatial = GaussianSmoothing.smooth(v, sigmaMM: sigma, method: .spatial)
+      let fourier = GaussianSmoothing.smooth(v, sigmaMM: sigma, method: .fft)
+      let worst = zip(spatial.voxels, fourier.voxels).map { abs($0 - $1) }.max()!
+      #expect(worst < 2e-3, "σ \(sigma) mm: largest difference \(worst)")
+    }
+    // σ 9 mm: 6.4 voxels in-plane, 39 + 39 + 17 taps, past the switch.
+    let automatic = GaussianSmoothing.smooth(v, sigmaMM: 9, method: .automatic)
+    #expect(automatic.voxels == GaussianSmoothing.smooth(v, sigmaMM: 9, method: .fft).voxels)
+    let narrow = GaussianSmoothing.smooth(v, sigmaMM: 1, method: .automatic)
+    #expect(narrow.voxels == GaussianSmoothing.smooth(v, sigmaMM: 1, method: .spatial).voxels)
   }
 
   @Test("subtraction is post minus pre")
