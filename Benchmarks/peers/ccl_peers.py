@@ -1,7 +1,8 @@
 """Connected components, HepaFoci against its peers on the same volumes in one run.
 
-Writes seeded test masks (lesion-like blobs on 3.5 mm-like anisotropic grids, and the same
-plus 2 % random voxels), then for each: labels it in-process with cc3d (connected-components-3d),
+Writes seeded test masks (the lesions of a phantom study, `hepafoci phantom --seed 1`, on the
+default grid and on a 512×512×256 grid over the same field of view; many lesion-like blobs on
+3.5 mm-like anisotropic grids; and each of these plus 2 % random voxels), then for each: labels it in-process with cc3d (connected-components-3d),
 SimpleITK (ConnectedComponent, fully connected) and scipy.ndimage.label (26-connectivity), and
 with HepaFoci through the `components-timing` executable (same files, same machine, same
 run); checks that HepaFoci's `hepafoci label` output has the same partition as cc3d's; and times
@@ -50,12 +51,28 @@ def median_time(fn, runs):
     return statistics.median(times)
 
 
+def phantom_mask(shape, spacing):
+    """The true lesions of study 1 of phantom seed 1 on this grid, as a binary mask."""
+    out = os.path.join(work, "phantom-" + "x".join(map(str, shape)))
+    if not os.path.exists(os.path.join(out, "study-0001", "truth_labels.nii.gz")):
+        subprocess.run([hepafoci, "phantom", "--out", out, "--studies", "1", "--seed", "1",
+                        "--shape", *map(str, shape), "--spacing", *map(str, spacing)], check=True, capture_output=True)
+    labels = np.asarray(nib.load(os.path.join(out, "study-0001", "truth_labels.nii.gz")).dataobj)
+    return (labels > 0).astype(np.uint8)
+
+
 cases = []
-for shape in [(256, 208, 72), (512, 512, 256)]:
+sources = [
+    ("phantom", (256, 208, 72), lambda shape: phantom_mask(shape, (1.4, 1.4, 3.5))),
+    ("phantom", (512, 512, 256), lambda shape: phantom_mask(shape, (0.7, 0.57, 0.98))),
+    ("blobs", (256, 208, 72), lambda shape: lesion_mask(shape, 1)),
+    ("blobs", (512, 512, 256), lambda shape: lesion_mask(shape, 1)),
+]
+for kind, shape, make in sources:
     tag = "x".join(map(str, shape))
-    lesions = lesion_mask(shape, 1)
+    lesions = make(shape)
     noisy = lesions | (np.random.default_rng(2).random(shape) < 0.02).astype(np.uint8)
-    for name, mask in [(f"lesions {tag}", lesions), (f"lesions+2% {tag}", noisy)]:
+    for name, mask in [(f"{kind} {tag}", lesions), (f"{kind}+2% {tag}", noisy)]:
         path = os.path.join(work, name.replace(" ", "_").replace("%", "pct").replace("+", "_") + ".nii.gz")
         nib.save(nib.Nifti1Image(np.asfortranarray(mask), np.diag([1.4, 1.4, 3.5, 1]), dtype=np.uint8), path)
         cases.append((name, path, np.asfortranarray(mask)))

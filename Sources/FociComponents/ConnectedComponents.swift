@@ -16,7 +16,8 @@ import FociCore
 ///    numbering the kept roots in index order numbers components by their first voxel
 ///    (x fastest, then y, then z), whatever the slab or thread count. Components smaller than
 ///    `minimumVoxels` are dropped (their voxels become 0) before numbering.
-/// 4. Every row is written in parallel: zeros between runs, the component id over them.
+/// 4. The result is kept as runs with their ids (`RunLabels`); a label map is rendered from
+///    them row by row, in parallel: zeros between runs, the component id over them.
 ///
 /// - Complexity: O(voxels) to scan and write, near O(runs) for the unions.
 public enum ConnectedComponents {
@@ -54,6 +55,27 @@ public enum ConnectedComponents {
     _ voxels: UnsafeBufferPointer<UInt8>, grid: Grid, connectivity: Connectivity, minimumVoxels: Int,
     maxThreads: Int?, slabs requestedSlabs: Int? = nil
   ) -> ComponentLabels {
+    labelRuns(
+      voxels, grid: grid, connectivity: connectivity, minimumVoxels: minimumVoxels, maxThreads: maxThreads,
+      slabs: requestedSlabs
+    ).componentLabels(maxThreads: maxThreads)
+  }
+
+  /// Labels the non-zero voxels of a mask and keeps the result as runs (`RunLabels`): the same
+  /// components and ids as `label`, without a voxel-sized array, for writing a label map
+  /// straight to a file or measuring components run by run.
+  public static func labelRuns(
+    _ mask: Volume<UInt8>, connectivity: Connectivity = .corners26, minimumVoxels: Int = 1, maxThreads: Int? = nil
+  ) -> RunLabels {
+    mask.voxels.withUnsafeBufferPointer { voxels in
+      labelRuns(voxels, grid: mask.grid, connectivity: connectivity, minimumVoxels: minimumVoxels, maxThreads: maxThreads)
+    }
+  }
+
+  static func labelRuns(
+    _ voxels: UnsafeBufferPointer<UInt8>, grid: Grid, connectivity: Connectivity, minimumVoxels: Int,
+    maxThreads: Int?, slabs requestedSlabs: Int? = nil
+  ) -> RunLabels {
     precondition(voxels.count == grid.voxelCount, "voxel count must match the grid")
     precondition(grid.voxelCount < Int(UInt32.max), "more voxels than 32-bit labels can hold")
     let (nx, ny, nz) = (grid.dims.x, grid.dims.y, grid.dims.z)
@@ -179,23 +201,7 @@ public enum ConnectedComponents {
         }
       }
     }
-    // 4. Write every voxel once, 16-bit when the ids fit (half the memory traffic).
-    let ids = finalId
-    func write<L: FixedWidthInteger & Sendable>(_: L.Type) -> [L] {
-      [L](unsafeUninitializedCapacity: grid.voxelCount) { out, initialized in
-        if let base = out.baseAddress { HugePages.advise(base, byteCount: out.count * MemoryLayout<L>.size) }
-        let target = UncheckedSendable(out)
-        ParallelSlabs.forEach(count: slabCount, maxThreads: maxThreads) { s in
-          writeSlab(slabs[s], base: bases[s], ids: ids, nx: nx, ny: ny, into: target.value)
-        }
-        initialized = grid.voxelCount
-      }
-    }
-    let labels =
-      voxelCounts.count <= Int(UInt16.max)
-      ? LabelVolume(grid: grid, labels: write(UInt16.self), maxLabel: UInt32(voxelCounts.count))
-      : LabelVolume(grid: grid, labels: write(UInt32.self), maxLabel: UInt32(voxelCounts.count))
-    return ComponentLabels(labels: labels, voxelCounts: voxelCounts)
+    return RunLabels(grid: grid, slabs: slabs, bases: bases, ids: finalId, voxelCounts: voxelCounts)
   }
 
   // MARK: - Kernels
@@ -350,34 +356,6 @@ public enum ConnectedComponents {
       forest[Int(rb)] = ra
     } else if rb < ra {
       forest[Int(ra)] = rb
-    }
-  }
-
-  private static func writeSlab<L: FixedWidthInteger>(
-    _ slab: RowRuns, base: Int, ids: [UInt32], nx: Int, ny: Int, into out: UnsafeMutableBufferPointer<L>
-  ) {
-    let target = out.baseAddress!
-    ids.withUnsafeBufferPointer { ids in
-      slab.starts.withUnsafeBufferPointer { starts in
-        slab.ends.withUnsafeBufferPointer { ends in
-          slab.rowFirstRun.withUnsafeBufferPointer { rows in
-            for dz in 0..<slab.depth {
-              for y in 0..<ny {
-                let r = dz * ny + y
-                let row = target + ((slab.firstZ + dz) * ny + y) * nx
-                var x = 0
-                for i in Int(rows[r])..<Int(rows[r + 1]) {
-                  let start = Int(starts[i]), end = Int(ends[i])
-                  if start > x { (row + x).update(repeating: 0, count: start - x) }
-                  (row + start).update(repeating: L(truncatingIfNeeded: ids[base + i]), count: end - start)
-                  x = end
-                }
-                if x < nx { (row + x).update(repeating: 0, count: nx - x) }
-              }
-            }
-          }
-        }
-      }
     }
   }
 }

@@ -1,5 +1,6 @@
 import CDeflate
 import FociCore
+import Synchronization
 
 /// One-shot gzip with libdeflate: the whole stream in, the whole result out, several times
 /// faster than zlib's streaming inflate. The only file that calls libdeflate.
@@ -72,19 +73,66 @@ enum Gzip {
     return output
   }
 
-  /// Compresses `data` as consecutive gzip members of at least `memberBytes` each, in
-  /// parallel. The split depends on the size only, so the output is the same on any machine.
+  /// Compresses `prefix` followed by `data` as consecutive gzip members of at least
+  /// `memberBytes` each, in parallel, without joining the two: members inside `data` are
+  /// compressed where they lie, only the one holding the (small) prefix is assembled. The
+  /// split depends on the total size only, so the output is the same on any machine and equals
+  /// compressing the concatenation.
   static func compressInParallel(
-    _ data: UnsafeRawBufferPointer, level: Int32, memberBytes: Int = 8 << 20
+    prefix: UnsafeRawBufferPointer, _ data: UnsafeRawBufferPointer, level: Int32, memberBytes: Int = 8 << 20
   ) throws(Failure) -> [ByteBuffer] {
-    let count = Swift.max(1, Swift.min(32, data.count / memberBytes))
-    let ranges = ParallelSlabs.ranges(total: data.count, pieces: count)
+    let body = UncheckedSendable(data)
+    return try compressInParallel(
+      prefix: prefix, dataCount: data.count, level: level, memberBytes: memberBytes,
+      direct: { range in UnsafeRawBufferPointer(rebasing: body.value[range]) },
+      fill: { range, destination in destination.copyMemory(from: body.value.baseAddress! + range.lowerBound, byteCount: range.count) })
+  }
+
+  /// The same members for data that is produced piece by piece: `fill(range, destination)`
+  /// writes bytes `range` of the data. Each member's bytes are assembled in a buffer reused
+  /// from member to member, so the whole data never exists at once (a label map rendered from
+  /// runs, say). The output equals compressing the data as one block of memory.
+  static func compressInParallel(
+    prefix: UnsafeRawBufferPointer, dataCount: Int, level: Int32, memberBytes: Int = 8 << 20,
+    fill: @escaping @Sendable (Range<Int>, UnsafeMutableRawPointer) -> Void
+  ) throws(Failure) -> [ByteBuffer] {
+    try compressInParallel(prefix: prefix, dataCount: dataCount, level: level, memberBytes: memberBytes, direct: nil, fill: fill)
+  }
+
+  private static func compressInParallel(
+    prefix: UnsafeRawBufferPointer, dataCount: Int, level: Int32, memberBytes: Int,
+    direct: (@Sendable (Range<Int>) -> UnsafeRawBufferPointer)?,
+    fill: @escaping @Sendable (Range<Int>, UnsafeMutableRawPointer) -> Void
+  ) throws(Failure) -> [ByteBuffer] {
+    let total = prefix.count + dataCount
+    let count = Swift.max(1, Swift.min(32, total / memberBytes))
+    let ranges = ParallelSlabs.ranges(total: total, pieces: count)
     let results = UncheckedSendable(UnsafeMutableBufferPointer<Result<ByteBuffer, Failure>>.allocate(capacity: count))
     defer { results.value.deallocate() }
-    let source = UncheckedSendable(data)
+    let head = UncheckedSendable(prefix)
+    // Assembly buffers, one per member being worked on at a time, handed from member to member
+    // (fresh memory costs page faults that cost as much as the compression).
+    let pool = Mutex<[ByteBuffer]>([])
+    let longest = ranges.map(\.count).max() ?? 0
     ParallelSlabs.forEach(count: count) { piece in
-      let slice = UnsafeRawBufferPointer(rebasing: source.value[ranges[piece]])
-      (results.value.baseAddress! + piece).initialize(to: Result { () throws(Failure) in try compress(slice, level: level) })
+      let range = ranges[piece]
+      let offset = head.value.count
+      let result = Result { () throws(Failure) -> ByteBuffer in
+        if let direct, range.lowerBound >= offset {
+          return try compress(direct((range.lowerBound - offset)..<(range.upperBound - offset)), level: level)
+        }
+        let reused = pool.withLock { $0.popLast() }
+        guard let buffer = reused ?? ByteBuffer(capacity: longest) else { throw .outOfMemory }
+        defer { pool.withLock { $0.append(buffer) } }
+        let fromPrefix = Swift.max(0, Swift.min(range.upperBound, offset) - range.lowerBound)
+        if fromPrefix > 0 { buffer.pointer.copyMemory(from: head.value.baseAddress! + range.lowerBound, byteCount: fromPrefix) }
+        if range.count > fromPrefix {
+          let first = range.lowerBound + fromPrefix - offset
+          fill(first..<(range.upperBound - offset), buffer.pointer + fromPrefix)
+        }
+        return try compress(UnsafeRawBufferPointer(start: buffer.pointer, count: range.count), level: level)
+      }
+      (results.value.baseAddress! + piece).initialize(to: result)
     }
     defer { results.value.baseAddress!.deinitialize(count: count) }
     var members: [ByteBuffer] = []

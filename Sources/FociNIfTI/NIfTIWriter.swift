@@ -53,11 +53,38 @@ public enum NIfTIWriter {
     }
   }
 
+  /// Writes a label map produced piece by piece, as uint16 or uint32, with the label intent
+  /// and a display range of 0...`maxLabel`. `fill(range, destination)` writes bytes `range` of
+  /// the native-endian samples (raster order, x fastest); it is called from several threads at
+  /// once for disjoint ranges. A `.nii.gz` is compressed from buffers reused member by member,
+  /// so the whole map never exists in memory; the file equals what writing the materialised map
+  /// gives, byte for byte.
+  public static func writeLabels(
+    grid: Grid, type: ScalarType, maxLabel: UInt32, to path: String, options: Options = Options(),
+    fill: @escaping @Sendable (Range<Int>, UnsafeMutableRawPointer) -> Void
+  ) throws(NIfTIError) {
+    precondition(type == .uint16 || type == .uint32, "label maps are uint16 or uint32")
+    var o = options
+    o.intentCode = 1002
+    o.displayRange = (0, Double(maxLabel))
+    try write(.generated(count: grid.voxelCount * type.byteCount, fill: fill), type: type, grid: grid, to: path, options: o)
+  }
+
   /// Writes raw native-endian samples of `type` on `grid`.
   public static func write(
     _ raw: UnsafeRawBufferPointer, type: ScalarType, grid: Grid, to path: String, options: Options = Options()
   ) throws(NIfTIError) {
     precondition(raw.count == grid.voxelCount * type.byteCount, "sample bytes must match grid and type")
+    try write(.bytes(raw), type: type, grid: grid, to: path, options: options)
+  }
+
+  /// Sample bytes in memory, or made on demand.
+  enum Payload {
+    case bytes(UnsafeRawBufferPointer)
+    case generated(count: Int, fill: @Sendable (Range<Int>, UnsafeMutableRawPointer) -> Void)
+  }
+
+  static func write(_ payload: Payload, type: ScalarType, grid: Grid, to path: String, options: Options) throws(NIfTIError) {
     let lower = path.lowercased()
     let compressed = lower.hasSuffix(".nii.gz")
     guard compressed || lower.hasSuffix(".nii") else { throw .unsupportedFileName(path: path) }
@@ -73,23 +100,41 @@ public enum NIfTIWriter {
     header += [0, 0, 0, 0]
 
     if compressed {
-      let total = header.count + raw.count
-      guard let joined = ByteBuffer(capacity: total) else {
-        throw .writeFailed(path: path, reason: "not enough memory")
+      let level = options.compressionLevel
+      let compression = header.withUnsafeBytes { h in
+        Result { () throws(Gzip.Failure) in
+          switch payload {
+          case .bytes(let raw): try Gzip.compressInParallel(prefix: h, raw, level: level)
+          case .generated(let count, let fill): try Gzip.compressInParallel(prefix: h, dataCount: count, level: level, fill: fill)
+          }
+        }
       }
-      header.withUnsafeBytes { joined.pointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-      (joined.pointer + header.count).copyMemory(from: raw.baseAddress!, byteCount: raw.count)
-      joined.count = total
       let members: [ByteBuffer]
       do {
-        members = try Gzip.compressInParallel(joined.bytes, level: options.compressionLevel)
+        members = try compression.get()
+      } catch .outOfMemory {
+        throw .writeFailed(path: path, reason: "not enough memory")
       } catch {
         throw .writeFailed(path: path, reason: "compression failed")
       }
       try FileAccess.writeAtomically(path, pieces: members.map(\.bytes))
-    } else {
+      return
+    }
+    switch payload {
+    case .bytes(let raw):
       let result = header.withUnsafeBytes { h in
         Result { () throws(NIfTIError) in try FileAccess.writeAtomically(path, pieces: [h, raw]) }
+      }
+      try result.get()
+    case .generated(let count, let fill):
+      guard let data = ByteBuffer(capacity: count) else { throw .writeFailed(path: path, reason: "not enough memory") }
+      // Filled in pieces of whole megabytes in parallel, as the compressed path would.
+      let pieces = ParallelSlabs.ranges(total: count, pieces: Swift.max(1, Swift.min(64, count >> 20)))
+      let target = UncheckedSendable(data.pointer)
+      ParallelSlabs.forEach(count: pieces.count) { p in fill(pieces[p], target.value + pieces[p].lowerBound) }
+      data.count = count
+      let result = header.withUnsafeBytes { h in
+        Result { () throws(NIfTIError) in try FileAccess.writeAtomically(path, pieces: [h, data.bytes]) }
       }
       try result.get()
     }

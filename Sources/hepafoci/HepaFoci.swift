@@ -7,7 +7,7 @@ struct HepaFoci: ParsableCommand {
     commandName: "hepafoci",
     abstract: "Find and measure arterial-phase liver foci in multi-phase MRI (NIfTI).",
     discussion: """
-      Exit codes: 0 success, 64 bad usage, 65 bad input data, 66 input missing or unreadable,
+      Exit codes: 0 success, 64 bad usage, 65 bad input data, 66 input missing or unreadable, \
       73 output could not be written.
       """,
     version: SoftwareVersion.string,

@@ -7,10 +7,10 @@ struct Info: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Describe NIfTI volumes: grid, datatype, orientation, scaling and value statistics.",
     discussion: """
-      Reads each file completely (checking that all its data is there) and prints the grid
-      (dims, spacing in mm), the datatype on disk, the voxel-to-world affine HepaFoci uses and
-      where it comes from (sform if its code is > 0, else qform, else pixdim), scl_slope and
-      scl_inter, and min, max, mean and sum of the scaled values (NaN and infinite samples are
+      Reads each file completely (checking that all its data is there) and prints the grid \
+      (dims, spacing in mm), the datatype on disk, the voxel-to-world affine HepaFoci uses and \
+      where it comes from (sform if its code is > 0, else qform, else pixdim), scl_slope and \
+      scl_inter, and min, max, mean and sum of the scaled values (NaN and infinite samples are \
       left out and counted). With --json, one object per file (an array for several files).
       """)
 

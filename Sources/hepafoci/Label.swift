@@ -17,11 +17,11 @@ struct Label: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Label the 3D connected components of a binary NIfTI volume.",
     discussion: """
-      Every non-zero voxel of MASK is foreground. Components are numbered 1...N in raster order
-      of their first voxel (x fastest, then y, then z); components smaller than --min-voxels
-      are dropped before numbering; --fill-holes then gives each component the background it
-      encloses in 3D. The label map is written in MASK's exact geometry, as
-      uint16 when N ≤ 65,535 and uint32 beyond, with the NIfTI label intent. The same input
+      Every non-zero voxel of MASK is foreground. Components are numbered 1...N in raster order \
+      of their first voxel (x fastest, then y, then z); components smaller than --min-voxels \
+      are dropped before numbering; --fill-holes then gives each component the background it \
+      encloses in 3D. The label map is written in MASK's exact geometry, as \
+      uint16 when N ≤ 65,535 and uint32 beyond, with the NIfTI label intent. The same input \
       gives the same labels for any --threads.
       """)
 
@@ -58,18 +58,28 @@ struct Label: ParsableCommand {
   func run() throws {
     try ExitStatus.mappingInputErrors {
       let volume = try NIfTIReader.readMask(mask)
-      var components = ConnectedComponents.label(
-        volume, connectivity: connectivity, minimumVoxels: minVoxels, maxThreads: threads)
-      if fillHoles { components = HoleFilling.fillHoles(in: components, connectivity: connectivity) }
-      try NIfTIWriter.write(components.labels, to: out)
+      let runs = ConnectedComponents.labelRuns(volume, connectivity: connectivity, minimumVoxels: minVoxels, maxThreads: threads)
+      var voxelCounts = runs.voxelCounts
+      if fillHoles {
+        let components = HoleFilling.fillHoles(in: runs.componentLabels(maxThreads: threads), connectivity: connectivity)
+        voxelCounts = components.voxelCounts
+        try NIfTIWriter.write(components.labels, to: out)
+      } else {
+        // Rendered from the runs member by member as it is compressed: the map never exists
+        // whole in memory.
+        try NIfTIWriter.writeLabels(grid: runs.grid, type: runs.scalarType, maxLabel: UInt32(runs.count), to: out) { range, destination in
+          runs.fill(bytes: range, into: destination)
+        }
+      }
+      let count = voxelCounts.count
       if json {
         let summary = LabelSummary(
           mask: mask, output: out, connectivity: connectivity.rawValue, minVoxels: minVoxels,
-          count: components.count, voxelCounts: components.voxelCounts)
+          count: count, voxelCounts: voxelCounts)
         try printJSON(summary, pretty: false)
       } else {
-        let noun = components.count == 1 ? "component" : "components"
-        print("\(components.count) \(noun) (\(connectivity.rawValue)-connected, at least \(minVoxels) voxels) written to \(out)")
+        let noun = count == 1 ? "component" : "components"
+        print("\(count) \(noun) (\(connectivity.rawValue)-connected, at least \(minVoxels) voxels) written to \(out)")
       }
     }
   }

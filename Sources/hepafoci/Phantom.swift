@@ -7,14 +7,14 @@ struct Phantom: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Write synthetic multi-phase liver MRI studies with known lesions (ground truth).",
     discussion: """
-      Each study folder holds native, arterial, venous and delayed T1 phases, T2 and ADC (on
-      coarser grids with 6 mm slices and their own affines), the liver mask, the truth label
-      maps (truth_labels.nii.gz: lesion ids; truth_mimics.nii.gz: shunt-like mimics) and
-      truth.json (schema/truth.schema.json); the cohort gets manifest.tsv. Patients are drawn
-      from the clinical reference distributions (lesion count, sizes, shapes, enhancement,
-      necrotic cores, blood products, fluid levels, arterial-only foci, shunt mimics), with
-      partial volume at every edge, Rician noise, a coil bias field and a breath-hold shift of
-      each post-contrast phase. The same seed gives the same files on any machine and for any
+      Each study folder holds native, arterial, venous and delayed T1 phases, T2 and ADC (on \
+      coarser grids with 6 mm slices and their own affines), the liver mask, the truth label \
+      maps (truth_labels.nii.gz: lesion ids; truth_mimics.nii.gz: shunt-like mimics) and \
+      truth.json (schema/truth.schema.json); the cohort gets manifest.tsv. Patients are drawn \
+      from the clinical reference distributions (lesion count, sizes, shapes, enhancement, \
+      necrotic cores, blood products, fluid levels, arterial-only foci, shunt mimics), with \
+      partial volume at every edge, Rician noise, a coil bias field and a breath-hold shift of \
+      each post-contrast phase. The same seed gives the same files on any machine and for any \
       --jobs. Prints the cohort's statistics in the form of the reference table.
       """)
 

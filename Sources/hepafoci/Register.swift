@@ -8,10 +8,10 @@ struct Register: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Estimate the translation of MOVING against FIXED by 3D phase correlation.",
     discussion: """
-      Both volumes must be on the same grid (as the T1 phases of one study are). With --mask,
-      only the mask's bounding box (plus --margin voxels) is compared, e.g. the liver. Prints
-      the shift as a world-space vector in mm and in voxels, and the confidence: the height of
-      the normalised correlation peak (0...1) and its ratio to the next-highest peak. The shift
+      Both volumes must be on the same grid (as the T1 phases of one study are). With --mask, \
+      only the mask's bounding box (plus --margin voxels) is compared, e.g. the liver. Prints \
+      the shift as a world-space vector in mm and in voxels, and the confidence: the height of \
+      the normalised correlation peak (0...1) and its ratio to the next-highest peak. The shift \
       is the displacement of MOVING: sampling MOVING at x + shift puts it onto FIXED.
       """)
 
@@ -27,6 +27,13 @@ struct Register: ParsableCommand {
   @Option(help: "Voxels added around the mask's bounding box.")
   var margin = 8
 
+  @Option(
+    help: """
+      What is compared: gradient (gradient magnitude, for phases whose contrast differs, e.g. \
+      native against venous) or intensity (for images of one contrast).
+      """)
+  var compare: ComparedFeature = .gradient
+
   @Flag(help: "Print JSON.")
   var json = false
 
@@ -41,7 +48,7 @@ struct Register: ParsableCommand {
       let m = try mask.map { path throws(NIfTIError) in try NIfTIReader.readMask(path) }
       let estimate: TranslationEstimate
       do {
-        estimate = try PhaseCorrelation.estimate(fixed: a, moving: b, mask: m, marginVoxels: margin)
+        estimate = try PhaseCorrelation.estimate(fixed: a, moving: b, mask: m, marginVoxels: margin, feature: compare.feature)
       } catch {
         ExitStatus.report("\(fixed), \(moving)\(mask.map { ", \($0)" } ?? ""): \(error)")
         throw ExitCode(ExitStatus.dataError)
@@ -55,6 +62,13 @@ struct Register: ParsableCommand {
       }
     }
   }
+}
+
+/// `register --compare`.
+enum ComparedFeature: String, ExpressibleByArgument, CaseIterable {
+  case gradient, intensity
+
+  var feature: PhaseCorrelation.Feature { self == .gradient ? .gradientMagnitude : .intensity }
 }
 
 /// What `register --json` prints.

@@ -100,6 +100,43 @@ struct ConnectedComponentsTests {
     #expect(result.labels.bytesPerLabel == 4)
   }
 
+  @Test("runs render any byte range of the label map, 16- and 32-bit", arguments: [false, true])
+  func runLabelBytes(many: Bool) {
+    // Every other voxel of every other row and slice: 65 × 65 × 16 components in 32-bit;
+    // random blobs in 16-bit.
+    let dims = many ? SIMD3(130, 130, 32) : SIMD3(37, 29, 23)
+    var mask = randomMask(dims, density: 0.08, seed: 21)
+    if many {
+      mask = (0..<mask.count).map { n in
+        let (x, y, z) = (n % dims.x, (n / dims.x) % dims.y, n / (dims.x * dims.y))
+        return x % 2 == 0 && y % 2 == 0 && z % 2 == 0
+      }
+    }
+    let grid = Grid(dims: dims, spacingMM: SIMD3(1, 1, 1))
+    let bytes = mask.map { $0 ? UInt8(1) : 0 }
+    let runs = bytes.withUnsafeBufferPointer {
+      ConnectedComponents.labelRuns($0, grid: grid, connectivity: .corners26, minimumVoxels: many ? 1 : 2, maxThreads: nil)
+    }
+    let whole = runs.componentLabels()
+    #expect(whole.voxelCounts == run(mask, dims, .corners26, minimumVoxels: many ? 1 : 2).voxelCounts)
+    #expect(runs.count == (many ? 65 * 65 * 16 : whole.count) && whole.count > 10)
+    let expected: [UInt8] =
+      switch whole.labels.storage {
+      case .uint16(let a): a.withUnsafeBytes { Array($0) }
+      case .uint32(let a): a.withUnsafeBytes { Array($0) }
+      }
+    #expect(runs.scalarType == (many ? .uint32 : .uint16))
+    // Cut the bytes at random places (mid-voxel, mid-row) and at both ends.
+    var rng = SeededGenerator(seed: 3)
+    var cuts = [0, expected.count] + (0..<40).map { _ in Int.random(in: 0...expected.count, using: &rng) }
+    cuts.sort()
+    var rendered = [UInt8](repeating: 0xAA, count: expected.count)
+    rendered.withUnsafeMutableBytes { out in
+      for (a, b) in zip(cuts, cuts.dropFirst()) { runs.fill(bytes: a..<b, into: out.baseAddress! + a) }
+    }
+    #expect(rendered == expected)
+  }
+
   @Test("float volumes: every non-zero voxel is foreground")
   func floatMask() {
     let grid = Grid(dims: SIMD3(5, 1, 1), spacingMM: SIMD3(1, 1, 1))

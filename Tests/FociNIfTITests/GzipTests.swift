@@ -65,4 +65,30 @@ struct GzipTests {
   func noSignature() {
     #expect(throws: Gzip.Failure.damaged("no gzip signature")) { try gunzip(plain) }
   }
+
+  @Test("members made from a prefix and data, in place or produced piece by piece, equal compressing the concatenation")
+  func prefixAndProducedData() throws {
+    let prefix = Array(plain[..<352])
+    let data = Array(plain[352...])
+    // Small members, so the prefix, a member straddling it and many data members all occur.
+    for memberBytes in [100, 351, 353, 4096, 1 << 20] {
+      let joined = try (prefix + data).withUnsafeBytes { all in
+        try Gzip.compressInParallel(prefix: UnsafeRawBufferPointer(start: nil, count: 0), all, level: 6, memberBytes: memberBytes)
+      }
+      let inPlace = try prefix.withUnsafeBytes { p in
+        try data.withUnsafeBytes { d in try Gzip.compressInParallel(prefix: p, d, level: 6, memberBytes: memberBytes) }
+      }
+      let source = data
+      let produced = try prefix.withUnsafeBytes { p in
+        try Gzip.compressInParallel(prefix: p, dataCount: source.count, level: 6, memberBytes: memberBytes) { range, destination in
+          source.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress! + range.lowerBound, byteCount: range.count) }
+        }
+      }
+      let bytes = { (members: [ByteBuffer]) in members.flatMap { Array($0.bytes) } }
+      #expect(bytes(inPlace) == bytes(joined), "member size \(memberBytes)")
+      #expect(bytes(produced) == bytes(joined), "member size \(memberBytes)")
+      #expect(inPlace.count == max(1, min(32, plain.count / memberBytes)))
+      #expect(try gunzip(bytes(produced)) == plain)
+    }
+  }
 }
