@@ -17,6 +17,7 @@ var package = Package(
     .library(name: "FociFilters", targets: ["FociFilters"]),
     .library(name: "FociDetection", targets: ["FociDetection"]),
     .library(name: "FociPhantom", targets: ["FociPhantom"]),
+    .library(name: "FociMeasurement", targets: ["FociMeasurement"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,6 +44,7 @@ var package = Package(
     .target(name: "FociFilters", dependencies: ["FociCore", "FociFFT"]),
     .target(name: "FociDetection", dependencies: ["FociCore", "FociComponents", "FociFilters", "FociRegistration"]),
     .target(name: "FociPhantom", dependencies: ["FociCore", "FociNIfTI"]),
+    .target(name: "FociMeasurement", dependencies: ["FociCore"]),
 
     // MARK: Command-line tool
     .executableTarget(
@@ -62,6 +64,7 @@ var package = Package(
     .testTarget(name: "FociFiltersTests", dependencies: ["FociFilters", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "FociDetectionTests", dependencies: ["FociDetection", "FociCore", "FociNIfTI", "_FociTestSupport"]),
     .testTarget(name: "FociRegistrationTests", dependencies: ["FociRegistration", "FociFFT", "FociCore", "FociPhantom", "_FociTestSupport"]),
+    .testTarget(name: "FociMeasurementTests", dependencies: ["FociMeasurement", "FociCore", "FociComponents", "_FociTestSupport"]),
     .testTarget(name: "FociPhantomTests", dependencies: ["FociPhantom", "FociCore", "FociNIfTI", "_FociTestSupport"]),
     .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociCore", "FociNIfTI", "_FociTestSupport"]),
   ],

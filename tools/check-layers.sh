@@ -9,6 +9,7 @@ declare -A allowed=(
   [FociComponents]="FociCore"
   [FociFFT]="FociCore CFFTW Synchronization"
   [FociRegistration]="FociCore FociFFT Glibc Darwin"
+  [FociMeasurement]="FociCore Glibc Darwin"
   [FociFilters]="FociCore FociFFT Glibc Darwin"
   [FociDetection]="FociCore FociComponents FociFilters FociRegistration"
   [FociPhantom]="FociCore FociNIfTI Foundation Glibc Darwin"

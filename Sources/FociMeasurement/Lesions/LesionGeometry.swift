@@ -1,0 +1,197 @@
+import FociCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Size, position and shape of one lesion, from its voxels (SPEC §4): what a radiologist
+/// measures by hand, exactly.
+///
+/// Lengths are in mm and volumes in mm³ in world space (through the grid's affine, so
+/// anisotropic and even oblique voxels are honoured). A voxel counts as the box it covers:
+/// diameters run between voxel corners, and second moments include each voxel's own extent.
+public struct LesionGeometry: Sendable, Hashable, Codable {
+  public var voxelCount: Int
+  public var volumeMM3: Double
+  /// Centroid as (i, j, k) voxel coordinates and in world mm.
+  public var centroidVoxel: [Double]
+  public var centroidMM: [Double]
+  /// Inclusive voxel bounds, (i, j, k).
+  public var boundingBoxLower: [Int]
+  public var boundingBoxUpper: [Int]
+  /// Diameter of the sphere of the same volume.
+  public var equivalentSphereDiameterMM: Double
+  /// Maximum 3D diameter (Feret): the largest distance between two points of the lesion,
+  /// exact (between voxel corners on its convex hull), with its two ends in world mm.
+  public var feretDiameterMM: Double
+  public var feretEndpointsMM: [[Double]]
+  /// Longest in-plane diameter on any slice (as a radiologist measures on axial images), the
+  /// slice index, and the short axis: the lesion's extent on that slice perpendicular to it.
+  public var axialLongDiameterMM: Double
+  public var axialShortDiameterMM: Double
+  public var axialSlice: Int
+  /// Principal axes, longest first: unit directions in world space and the full axis lengths of
+  /// the ellipsoid with the same second moments (2·√(5λ)).
+  public var principalAxes: [[Double]]
+  public var principalAxisLengthsMM: [Double]
+  /// Convex hull of the voxel boxes.
+  public var convexHullVolumeMM3: Double
+  public var convexHullAreaMM2: Double
+  /// Surface area, estimated as ⅔ of the area of the exposed voxel faces: a surface whose
+  /// normals are spread evenly over all directions exposes on average 1.5× its area as voxel
+  /// faces (Cauchy–Crofton), so the estimate is unbiased for curved surfaces and
+  /// underestimates only surfaces that lie along the voxel faces.
+  public var surfaceAreaMM2: Double
+  /// Volume / convex hull volume (1 for a convex lesion).
+  public var solidity: Double
+  /// Convex hull area / surface area (about 1 for smooth convex lesions, less for lobulated).
+  public var convexity: Double
+
+  /// Measures the lesion made of `runs` (raster order) on `grid`.
+  public init(runs: [LesionRuns.Run], grid: Grid) {
+    precondition(!runs.isEmpty, "a lesion has at least one voxel")
+    let linear = grid.voxelToWorld
+    func world(_ p: SIMD3<Double>) -> SIMD3<Double> { linear.apply(p) }
+    func vector(_ p: SIMD3<Double>) -> SIMD3<Double> { linear.applyLinear(p) }
+    let voxelVolume = abs(linear.determinant)
+
+    // Counts and moments in voxel coordinates (closed forms per run).
+    var n = 0.0
+    var s = SIMD3<Double>()  // Σ x, Σ y, Σ z
+    var xx = 0.0, yy = 0.0, zz = 0.0, xy = 0.0, xz = 0.0, yz = 0.0
+    var lower = SIMD3<Int>(Int.max, Int.max, Int.max), upper = SIMD3<Int>(Int.min, Int.min, Int.min)
+    func squares(_ m: Double) -> Double { m * (m + 1) * (2 * m + 1) / 6 }  // Σ_{t=0}^{m} t²
+    for r in runs {
+      let (a, b) = (Double(r.x0), Double(r.x1 - 1))
+      let length = Double(r.length), y = Double(r.y), z = Double(r.z)
+      let sx = length * (a + b) / 2
+      n += length
+      s += SIMD3(sx, length * y, length * z)
+      xx += squares(b) - (a > 0 ? squares(a - 1) : 0)
+      yy += length * y * y
+      zz += length * z * z
+      xy += sx * y
+      xz += sx * z
+      yz += length * y * z
+      lower = pointwiseMin(lower, SIMD3(Int(r.x0), Int(r.y), Int(r.z)))
+      upper = pointwiseMax(upper, SIMD3(Int(r.x1) - 1, Int(r.y), Int(r.z)))
+    }
+    let mean = s / n
+    // Voxel-space covariance, each voxel a unit box (variance 1/12 along each axis).
+    let c: [[Double]] = [
+      [xx / n - mean.x * mean.x + 1.0 / 12, xy / n - mean.x * mean.y, xz / n - mean.x * mean.z],
+      [xy / n - mean.x * mean.y, yy / n - mean.y * mean.y + 1.0 / 12, yz / n - mean.y * mean.z],
+      [xz / n - mean.x * mean.z, yz / n - mean.y * mean.z, zz / n - mean.z * mean.z + 1.0 / 12],
+    ]
+    // World covariance A·C·Aᵀ.
+    let columns = [vector(SIMD3(1, 0, 0)), vector(SIMD3(0, 1, 0)), vector(SIMD3(0, 0, 1))]
+    var w = [[Double]](repeating: [0, 0, 0], count: 3)
+    for r in 0..<3 {
+      for q in 0..<3 {
+        var sum = 0.0
+        for i in 0..<3 { for j in 0..<3 { sum += columns[i][r] * c[i][j] * columns[j][q] } }
+        w[r][q] = sum
+      }
+    }
+    let eigen = SymmetricEigen.decompose(w)
+
+    voxelCount = Int(n)
+    volumeMM3 = n * voxelVolume
+    centroidVoxel = [mean.x, mean.y, mean.z]
+    let centre = world(mean)
+    centroidMM = [centre.x, centre.y, centre.z]
+    boundingBoxLower = [lower.x, lower.y, lower.z]
+    boundingBoxUpper = [upper.x, upper.y, upper.z]
+    equivalentSphereDiameterMM = cbrt(6 * volumeMM3 / Double.pi)
+    principalAxes = eigen.vectors.map { [$0.x, $0.y, $0.z] }
+    principalAxisLengthsMM = eigen.values.map { 2 * (5 * max(0, $0)).squareRoot() }
+
+    // Convex hull of the voxel corners. Only the two ends of a run can be extreme, and a hull
+    // vertex is also a vertex of the hull of the corners in its own corner plane, so each plane
+    // is reduced to its 2D hull first.
+    let planes = upper.z - lower.z + 2
+    var planePoints = [[SIMD2<Int64>]](repeating: [], count: planes)
+    for r in runs {
+      let k = Int(r.z) - lower.z
+      for x in [Int64(r.x0), Int64(r.x1)] {
+        for y in [Int64(r.y), Int64(r.y) + 1] {
+          planePoints[k].append(SIMD2(x, y))
+          planePoints[k + 1].append(SIMD2(x, y))
+        }
+      }
+    }
+    var candidates: [SIMD3<Int64>] = []
+    for k in 0..<planes where !planePoints[k].isEmpty {
+      for p in PlanarHull.vertices(&planePoints[k]) { candidates.append(SIMD3(p.x, p.y, Int64(lower.z + k))) }
+    }
+    let hull = LatticeHull(candidates)
+    let hullWorld = hull.vertices.map { vector(SIMD3<Double>($0)) }
+    let far = FarthestPair.find(hullWorld)
+    feretDiameterMM = far.distance
+    let ends = [hull.vertices[far.first], hull.vertices[far.second]].map { world(SIMD3<Double>($0)) }
+    feretEndpointsMM = ends.map { [$0.x, $0.y, $0.z] }
+    convexHullVolumeMM3 = hull.volume(linear: vector)
+    convexHullAreaMM2 = hull.area(linear: vector)
+
+    // Axial: per slice, the 2D hull of the pixel corners.
+    var best = (long: -1.0, short: 0.0, slice: lower.z)
+    let normal = LatticeHull.crossD(columns[0], columns[1])
+    var sliceStart = 0
+    while sliceStart < runs.count {
+      let z = runs[sliceStart].z
+      var end = sliceStart
+      var points: [SIMD2<Int64>] = []
+      while end < runs.count, runs[end].z == z {
+        let r = runs[end]
+        for x in [Int64(r.x0), Int64(r.x1)] { for y in [Int64(r.y), Int64(r.y) + 1] { points.append(SIMD2(x, y)) } }
+        end += 1
+      }
+      let section = PlanarHull.vertices(&points).map { vector(SIMD3(Double($0.x), Double($0.y), 0)) }
+      let pair = FarthestPair.find(section)
+      if pair.distance > best.long {
+        let along = section[pair.second] - section[pair.first]
+        var across = LatticeHull.crossD(normal, along)
+        across /= (across * across).sum().squareRoot()
+        let projections = section.map { ($0 * across).sum() }
+        best = (pair.distance, (projections.max() ?? 0) - (projections.min() ?? 0), Int(z))
+      }
+      sliceStart = end
+    }
+    axialLongDiameterMM = best.long
+    axialShortDiameterMM = best.short
+    axialSlice = best.slice
+
+    // Exposed voxel faces: run ends along x; along y and z, the parts of each run not covered
+    // by the lesion's runs in the neighbouring row.
+    var rows: [SIMD2<Int32>: Range<Int>] = [:]
+    var start = 0
+    for i in 1...runs.count where i == runs.count || runs[i].y != runs[start].y || runs[i].z != runs[start].z {
+      rows[SIMD2(runs[start].y, runs[start].z)] = start..<i
+      start = i
+    }
+    func covered(_ r: LesionRuns.Run, by key: SIMD2<Int32>) -> Int {
+      guard let range = rows[key] else { return 0 }
+      var total = 0
+      for i in range {
+        let overlap = min(r.x1, runs[i].x1) - max(r.x0, runs[i].x0)
+        if overlap > 0 { total += Int(overlap) }
+      }
+      return total
+    }
+    var exposed = SIMD3<Double>()  // face counts normal to x, y, z
+    for r in runs {
+      exposed.x += 2
+      exposed.y += Double(2 * r.length - covered(r, by: SIMD2(r.y - 1, r.z)) - covered(r, by: SIMD2(r.y + 1, r.z)))
+      exposed.z += Double(2 * r.length - covered(r, by: SIMD2(r.y, r.z - 1)) - covered(r, by: SIMD2(r.y, r.z + 1)))
+    }
+    func length(_ v: SIMD3<Double>) -> Double { (v * v).sum().squareRoot() }
+    let faceAreas = SIMD3(
+      length(LatticeHull.crossD(columns[1], columns[2])), length(LatticeHull.crossD(columns[0], columns[2])),
+      length(LatticeHull.crossD(columns[0], columns[1])))
+    surfaceAreaMM2 = (exposed * faceAreas).sum() * 2 / 3
+    solidity = convexHullVolumeMM3 > 0 ? volumeMM3 / convexHullVolumeMM3 : 1
+    convexity = surfaceAreaMM2 > 0 ? convexHullAreaMM2 / surfaceAreaMM2 : 1
+  }
+}

@@ -1,0 +1,121 @@
+import FociComponents
+import FociCore
+import Foundation
+import Testing
+import _FociTestSupport
+
+@testable import FociMeasurement
+
+/// Lesion measurements on analytic shapes at 1.4 × 1.4 × 3.5 mm, and Feret against brute force.
+@Suite("Lesion geometry")
+struct LesionGeometryTests {
+  static let spacing = SIMD3(1.4, 1.4, 3.5)
+  static let diagonal = (spacing * spacing).sum().squareRoot()
+
+  /// The one lesion made of the voxels whose centres satisfy `inside` (mm, from the grid's
+  /// centre), on a grid large enough for it.
+  static func lesion(dims: SIMD3<Int>, spacing: SIMD3<Double> = spacing, _ inside: (SIMD3<Double>) -> Bool) -> (LesionGeometry, Int) {
+    let grid = Grid(dims: dims, spacingMM: spacing)
+    let centre = SIMD3<Double>(Double(dims.x - 1), Double(dims.y - 1), Double(dims.z - 1)) / 2 * spacing
+    var mask = Volume(grid: grid, repeating: UInt8(0))
+    for k in 0..<dims.z { for j in 0..<dims.y { for i in 0..<dims.x {
+      if inside(SIMD3(Double(i), Double(j), Double(k)) * spacing - centre) { mask[i, j, k] = 1 }
+    } } }
+    let components = ConnectedComponents.label(mask)
+    let runs = LesionRuns(components.labels, count: components.count)
+    return (LesionGeometry(runs: runs.lesions[0], grid: grid), components.count)
+  }
+
+  @Test("a box: exact Feret, axial diameters, hull and solidity")
+  func box() {
+    let (g, count) = Self.lesion(dims: SIMD3(30, 30, 12)) { abs($0.x) < 10 && abs($0.y) < 6 && abs($0.z) < 8 }
+    #expect(count == 1)
+    // 14 × 8 × 4 voxels (centres within the half-widths).
+    let size = SIMD3(14.0, 8, 4) * Self.spacing
+    #expect(g.voxelCount == 14 * 8 * 4)
+    #expect(abs(g.feretDiameterMM - (size * size).sum().squareRoot()) < 1e-9)
+    let inPlane = (size.x * size.x + size.y * size.y).squareRoot()
+    #expect(abs(g.axialLongDiameterMM - inPlane) < 1e-9)
+    #expect(abs(g.axialShortDiameterMM - 2 * size.x * size.y / inPlane) < 1e-9)
+    #expect(abs(g.convexHullVolumeMM3 - g.volumeMM3) < 1e-6 && abs(g.solidity - 1) < 1e-12)
+    #expect(abs(g.convexHullAreaMM2 - 2 * (size.x * size.y + size.x * size.z + size.y * size.z)) < 1e-6)
+    // Flat faces along the voxel faces: the ⅔ rule gives two thirds of the true area.
+    #expect(abs(g.surfaceAreaMM2 - g.convexHullAreaMM2 * 2 / 3) < 1e-6)
+    #expect(abs(g.principalAxisLengthsMM[0] - size.x * 5.0.squareRoot() / 3.0.squareRoot()) < 1e-6)
+  }
+
+  @Test("spheres: volume within 2 %, Feret and axial diameter within one voxel diagonal", arguments: [8.0, 15.0, 40.0])
+  func sphere(radius: Double) {
+    let n = Int(2 * radius / 1.4) + 6
+    let (g, _) = Self.lesion(dims: SIMD3(n, n, Int(2 * radius / 3.5) + 5)) { ($0 * $0).sum() <= radius * radius }
+    let volume = 4.0 / 3 * Double.pi * radius * radius * radius
+    #expect(abs(g.volumeMM3 - volume) / volume < (radius < 10 ? 0.06 : 0.02), "volume \(g.volumeMM3) vs \(volume)")
+    #expect(abs(g.feretDiameterMM - 2 * radius) <= Self.diagonal, "Feret \(g.feretDiameterMM)")
+    #expect(abs(g.axialLongDiameterMM - 2 * radius) <= Self.diagonal, "axial \(g.axialLongDiameterMM)")
+    #expect(abs(g.equivalentSphereDiameterMM - 2 * radius) / (2 * radius) < 0.03)
+    // Thick slices make the hull of a small sphere's voxel boxes much larger than the boxes.
+    #expect(g.solidity > (radius < 10 ? 0.6 : 0.8) && g.solidity <= 1, "solidity \(g.solidity)")
+    if radius >= 15 {
+      let area = 4 * Double.pi * radius * radius
+      #expect(abs(g.surfaceAreaMM2 - area) / area < 0.08, "surface \(g.surfaceAreaMM2) vs \(area)")
+      #expect(g.convexity > 0.95 && g.convexity < 1.2, "convexity \(g.convexity)")
+    }
+  }
+
+  @Test("a rotated ellipsoid: diameters and principal axes")
+  func ellipsoid() {
+    // Semi-axes 30, 12, 9 mm; the long axis turned 30° about z and tilted 20° out of the plane.
+    let (a, b, c) = (30.0, 12.0, 9.0)
+    let yaw = Double.pi / 6, tilt = Double.pi / 9
+    let u = SIMD3(cos(yaw) * cos(tilt), sin(yaw) * cos(tilt), sin(tilt))
+    let v = SIMD3(-sin(yaw), cos(yaw), 0.0)
+    let w = SIMD3(-cos(yaw) * sin(tilt), -sin(yaw) * sin(tilt), cos(tilt))
+    let (g, _) = Self.lesion(dims: SIMD3(56, 56, 24)) { p in
+      let (x, y, z) = ((p * u).sum() / a, (p * v).sum() / b, (p * w).sum() / c)
+      return x * x + y * y + z * z <= 1
+    }
+    #expect(abs(g.feretDiameterMM - 2 * a) <= Self.diagonal, "Feret \(g.feretDiameterMM)")
+    let volume = 4.0 / 3 * Double.pi * a * b * c
+    #expect(abs(g.volumeMM3 - volume) / volume < 0.02)
+    let axis = SIMD3(g.principalAxes[0][0], g.principalAxes[0][1], g.principalAxes[0][2])
+    #expect(abs((axis * u).sum()) > 0.995, "long axis \(axis) vs \(u)")
+    #expect(abs(g.principalAxisLengthsMM[0] - 2 * a) < 0.05 * 2 * a)
+    // Horizontal sections of a centred ellipsoid are similar ellipses, the largest through the
+    // centre; its long axis lies along the horizontal projection of u.
+    let d = SIMD3(cos(yaw), sin(yaw), 0.0)
+    let reach = 1 / (pow((d * u).sum() / a, 2) + pow((d * w).sum() / c, 2)).squareRoot()
+    #expect(abs(g.axialLongDiameterMM - 2 * reach) <= Self.diagonal, "axial \(g.axialLongDiameterMM) vs \(2 * reach)")
+  }
+
+  @Test("Feret equals the brute force over every voxel corner", arguments: [UInt64(1), 2, 3, 4, 5])
+  func feretBruteForce(seed: UInt64) {
+    var rng = SeededGenerator(seed: seed)
+    let dims = SIMD3(9, 8, 6)
+    let grid = Grid(dims: dims, spacingMM: Self.spacing)
+    var mask = Volume(grid: grid, repeating: UInt8(0))
+    for n in 0..<grid.voxelCount where Double.random(in: 0..<1, using: &rng) < 0.35 { mask.voxels[n] = 1 }
+    let components = ConnectedComponents.label(mask)
+    let runs = LesionRuns(components.labels, count: components.count)
+    for (index, lesion) in runs.lesions.enumerated() {
+      let g = LesionGeometry(runs: lesion, grid: grid)
+      var corners: [SIMD3<Double>] = []
+      for r in lesion { for x in r.x0..<r.x1 { for c in 0..<8 {
+        corners.append(SIMD3(Double(Int(x) + (c & 1)), Double(Int(r.y) + (c >> 1 & 1)), Double(Int(r.z) + (c >> 2))) * Self.spacing)
+      } } }
+      var best = 0.0
+      for i in corners.indices { for j in corners.indices where j > i { best = max(best, ((corners[i] - corners[j]) * (corners[i] - corners[j])).sum()) } }
+      #expect(abs(g.feretDiameterMM - best.squareRoot()) < 1e-9, "lesion \(index + 1)")
+      #expect(g.voxelCount == components.voxelCounts[index])
+    }
+  }
+
+  @Test("runs gather every lesion in raster order")
+  func runs() {
+    let grid = Grid(dims: SIMD3(6, 3, 2), spacingMM: SIMD3(1, 1, 1))
+    let labels: [UInt16] = [0, 1, 1, 0, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3] + [2, 0, 0, 0, 0, 0] + [UInt16](repeating: 0, count: 12)
+    let runs = LesionRuns(LabelVolume(grid: grid, labels: labels), count: 3)
+    #expect(runs.lesions[0] == [LesionRuns.Run(x0: 1, x1: 3, y: 0, z: 0), LesionRuns.Run(x0: 0, x1: 2, y: 1, z: 0)])
+    #expect(runs.lesions[1] == [LesionRuns.Run(x0: 4, x1: 6, y: 0, z: 0), LesionRuns.Run(x0: 0, x1: 1, y: 0, z: 1)])
+    #expect(runs.lesions[2] == [LesionRuns.Run(x0: 5, x1: 6, y: 2, z: 0)])
+  }
+}
