@@ -18,9 +18,11 @@ var package = Package(
     .library(name: "FociDetection", targets: ["FociDetection"]),
     .library(name: "FociPhantom", targets: ["FociPhantom"]),
     .library(name: "FociMeasurement", targets: ["FociMeasurement"]),
+    .library(name: "FociAnalysis", targets: ["FociAnalysis"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // MARK: C boundary (one target per library, imported by one Swift module each)
@@ -45,13 +47,17 @@ var package = Package(
     .target(name: "FociDetection", dependencies: ["FociCore", "FociComponents", "FociFilters", "FociRegistration"]),
     .target(name: "FociPhantom", dependencies: ["FociCore", "FociNIfTI"]),
     .target(name: "FociMeasurement", dependencies: ["FociCore"]),
+    .target(
+      name: "FociAnalysis",
+      dependencies: ["FociCore", "FociComponents", "FociFilters", "FociRegistration", "FociDetection", "FociMeasurement"]),
 
     // MARK: Command-line tool
     .executableTarget(
       name: "hepafoci",
       dependencies: [
-        "FociCore", "FociNIfTI", "FociComponents", "FociRegistration", "FociPhantom",
+        "FociCore", "FociNIfTI", "FociComponents", "FociRegistration", "FociPhantom", "FociDetection", "FociAnalysis",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
 
@@ -64,6 +70,7 @@ var package = Package(
     .testTarget(name: "FociFiltersTests", dependencies: ["FociFilters", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "FociDetectionTests", dependencies: ["FociDetection", "FociCore", "FociNIfTI", "_FociTestSupport"]),
     .testTarget(name: "FociRegistrationTests", dependencies: ["FociRegistration", "FociFFT", "FociCore", "FociPhantom", "_FociTestSupport"]),
+    .testTarget(name: "FociAnalysisTests", dependencies: ["FociAnalysis", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "FociMeasurementTests", dependencies: ["FociMeasurement", "FociCore", "FociComponents", "_FociTestSupport"]),
     .testTarget(name: "FociPhantomTests", dependencies: ["FociPhantom", "FociCore", "FociNIfTI", "_FociTestSupport"]),
     .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociCore", "FociNIfTI", "_FociTestSupport"]),

@@ -38,3 +38,12 @@ public struct RobustStatistics: Sendable, Hashable, Codable {
     self.count = samples.count
   }
 }
+
+extension RobustStatistics {
+  /// The median of `values` (the mean of the two middle values for an even count, numpy's
+  /// convention), nil when empty. Exact, in linear time; NaNs must have been left out.
+  public static func median(of values: [Float]) -> Double? {
+    guard !values.isEmpty else { return nil }
+    return values.withUnsafeBufferPointer { OrderStatistic.median($0) }
+  }
+}

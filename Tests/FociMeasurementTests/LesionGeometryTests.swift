@@ -34,6 +34,10 @@ struct LesionGeometryTests {
     let size = SIMD3(14.0, 8, 4) * Self.spacing
     #expect(g.voxelCount == 14 * 8 * 4)
     #expect(abs(g.feretDiameterMM - (size * size).sum().squareRoot()) < 1e-9)
+    // The ends are opposite corners, symmetric about the centroid.
+    let centroid = SIMD3(g.centroidMM[0], g.centroidMM[1], g.centroidMM[2])
+    let ends = g.feretEndpointsMM.map { SIMD3($0[0], $0[1], $0[2]) }
+    #expect(((ends[0] + ends[1]) / 2 - centroid).max() < 1e-9 && ((ends[0] + ends[1]) / 2 - centroid).min() > -1e-9)
     let inPlane = (size.x * size.x + size.y * size.y).squareRoot()
     #expect(abs(g.axialLongDiameterMM - inPlane) < 1e-9)
     #expect(abs(g.axialShortDiameterMM - 2 * size.x * size.y / inPlane) < 1e-9)

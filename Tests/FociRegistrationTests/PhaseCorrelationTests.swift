@@ -120,7 +120,7 @@ struct PhaseCorrelationTests {
 
 @Suite("Motion correction policy")
 struct MotionCorrectionTests {
-  @Test("a plausible shift is applied; too large or weak ones are reported and not applied")
+  @Test("a plausible shift is applied; too large, weak or negligible ones are reported and not applied")
   func decisions() throws {
     let dims = SIMD3(64, 56, 28)
     let fixed = PhaseCorrelationTests.scene(dims, shift: .zero, noise: 2, seed: 1)
@@ -139,5 +139,10 @@ struct MotionCorrectionTests {
     let (_, weak) = try MotionCorrection().correct(noise, against: fixed, mask: nil)
     #expect(weak.decision == .weakPeak || weak.decision == .shiftTooLarge)
     #expect(!weak.applied)
+
+    // The same scene with other noise: a shift of hundredths of a voxel is left alone.
+    let again = PhaseCorrelationTests.scene(dims, shift: .zero, noise: 2, seed: 3)
+    let (untouched, negligible) = try MotionCorrection().correct(again, against: fixed, mask: nil)
+    #expect(negligible.decision == .negligible && untouched.voxels == again.voxels)
   }
 }

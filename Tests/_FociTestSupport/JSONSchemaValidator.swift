@@ -1,7 +1,7 @@
 import Foundation
 
 /// A validator for the part of JSON Schema (draft 2020-12) that HepaFoci's output schemas
-/// use: `type`, `properties`, `required`, `additionalProperties`, `items`, `minItems`,
+/// use: `type` (a name or a list of names), `properties`, `required`, `additionalProperties`, `items`, `minItems`,
 /// `maxItems`, `enum`, `const`, `minimum`, `maximum`, `exclusiveMinimum`, `pattern` and local
 /// `$ref`s into `$defs`. A schema keyword outside this set is reported as an error, so a
 /// schema cannot silently rely on something this validator does not check.
@@ -45,6 +45,10 @@ public struct JSONSchemaValidator {
     }
     if let type = schema["type"] as? String, !Self.matches(value, type) {
       errors.append("\(path): expected \(type)")
+      return
+    }
+    if let types = schema["type"] as? [String], !types.contains(where: { Self.matches(value, $0) }) {
+      errors.append("\(path): expected one of \(types)")
       return
     }
     if let expected = schema["const"], !Self.equal(value, expected) { errors.append("\(path): expected the constant \(expected)") }

@@ -130,7 +130,8 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
     let hullWorld = hull.vertices.map { vector(SIMD3<Double>($0)) }
     let far = FarthestPair.find(hullWorld)
     feretDiameterMM = far.distance
-    let ends = [hull.vertices[far.first], hull.vertices[far.second]].map { world(SIMD3<Double>($0)) }
+    // Corner c of the lattice is at voxel coordinate c − ½ (voxel i spans i − ½ ... i + ½).
+    let ends = [hull.vertices[far.first], hull.vertices[far.second]].map { world(SIMD3<Double>($0) - 0.5) }
     feretEndpointsMM = ends.map { [$0.x, $0.y, $0.z] }
     convexHullVolumeMM3 = hull.volume(linear: vector)
     convexHullAreaMM2 = hull.area(linear: vector)

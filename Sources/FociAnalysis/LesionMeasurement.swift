@@ -1,0 +1,174 @@
+import FociComponents
+import FociCore
+import FociFilters
+import FociMeasurement
+
+/// The study-wide images and references every lesion is measured against.
+struct LesionContext: @unchecked Sendable {
+  // @unchecked: read-only after construction; shared by the lesion workers.
+  let grid: Grid
+  let settings: AnalysisSettings
+  let native: Volume<Float>
+  let arterial: Volume<Float>
+  let venous: Volume<Float>?
+  let delayed: Volume<Float>?
+  let liverMask: Volume<UInt8>
+  let arterialSubtraction: Volume<Float>
+  let venousSubtraction: Volume<Float>?
+  let avascularLimitArterial: Double
+  let avascularLimitVenous: Double?
+  let references: PhaseReferences
+  /// Each T2 by name, its sampler and its parenchyma median.
+  let t2: [(String, WorldSampler, Double)]
+  let adc: WorldSampler?
+  let capsuleDistance: Volume<Float>
+  let capsuleContactMM: Double
+
+  /// `(median / reference − 1)` graded against ±cutoff with the names of `grades`
+  /// (above, between, below).
+  func graded(_ values: [Float], reference: Double, grades: (String, String, String)) -> GradedValue? {
+    guard let median = RobustStatistics.median(of: values), reference != 0 else { return nil }
+    return GradedValue(ratio: median / reference - 1, cutoff: settings.signalCutoff, grades: grades)
+  }
+
+  func measure(id: Int, runs: [LesionRuns.Run]) -> LesionReport {
+    let geometry = LesionGeometry(runs: runs, grid: grid)
+    let (nx, ny) = (grid.dims.x, grid.dims.y)
+    var offsets: [Int] = []
+    offsets.reserveCapacity(geometry.voxelCount)
+    for r in runs {
+      let row = nx * (Int(r.y) + ny * Int(r.z))
+      for x in Int(r.x0)..<Int(r.x1) { offsets.append(row + x) }
+    }
+
+    // Avascular voxels: no distinguishable enhancement in the arterial (and venous) subtraction.
+    let avascular = offsets.map { n -> Bool in
+      guard Double(arterialSubtraction.voxels[n]) < avascularLimitArterial else { return false }
+      if let venousSubtraction, let limit = avascularLimitVenous { return Double(venousSubtraction.voxels[n]) < limit }
+      return true
+    }
+    let avascularCount = avascular.count { $0 }
+    var solid = zip(offsets, avascular).filter { !$0.1 }.map(\.0)
+    if solid.isEmpty { solid = offsets }
+
+    // Enhancement of the solid component in each phase, signal on native T1 and T2, ADC.
+    let enhancementNames = ("active", "moderate", "weak"), signalNames = ("hyperintense", "isointense", "hypointense")
+    func values(_ volume: Volume<Float>, _ at: [Int]) -> [Float] { at.map { volume.voxels[$0] }.filter(\.isFinite) }
+    var enhancement: [String: GradedValue] = [:]
+    enhancement["arterial"] = graded(values(arterial, solid), reference: references.arterial, grades: enhancementNames)
+    if let venous, let reference = references.venous {
+      enhancement["venous"] = graded(values(venous, solid), reference: reference, grades: enhancementNames)
+    }
+    if let delayed, let reference = references.delayed {
+      enhancement["delayed"] = graded(values(delayed, solid), reference: reference, grades: enhancementNames)
+    }
+    var signal: [String: GradedValue] = [:]
+    signal["nativeT1"] = graded(values(native, solid), reference: references.native, grades: signalNames)
+    func world(_ n: Int) -> SIMD3<Double> { grid.world(n % nx, (n / nx) % ny, n / (nx * ny)) }
+    let solidWorld = solid.map(world)
+    for (name, sampler, reference) in t2 {
+      let samples = solidWorld.compactMap { sampler.value(at: $0) }.filter(\.isFinite)
+      signal[name] = graded(samples, reference: reference, grades: signalNames)
+    }
+    let meanADC = adc.flatMap { sampler -> Double? in
+      let samples = solidWorld.compactMap { sampler.value(at: $0) }.filter(\.isFinite)
+      return samples.isEmpty ? nil : samples.reduce(0.0) { $0 + Double($1) } / Double(samples.count)
+    }
+
+    // Blood products: voxels bright on native T1 already.
+    let bright = offsets.count { Double(native.voxels[$0]) >= (1 + settings.signalCutoff) * references.native }
+    let bloodShare = Double(bright) / Double(offsets.count)
+
+    // Capsule: distance, contact, and how much of the lesion sits near it.
+    let distances = offsets.map { Double(capsuleDistance.voxels[$0]) }
+    let nearest = distances.min() ?? .infinity
+    let deepest = distances.max() ?? .infinity
+    var baseShare = 1.0
+    if nearest.isFinite, deepest > nearest {
+      let cut = nearest + (deepest - nearest) / 3
+      baseShare = Double(distances.count { $0 <= cut }) / Double(distances.count)
+    }
+    let touches = nearest <= capsuleContactMM
+
+    // Edge width: lesion–liver contrast over the median in-plane gradient on the boundary.
+    let edgeWidth = self.edgeWidth(offsets: offsets, solid: solid, id: id)
+
+    let axes = geometry.principalAxisLengthsMM
+    let axisRatio = axes[1] > 0 ? axes[0] / axes[1] : 1
+    let shapeClass =
+      geometry.solidity < settings.irregularSolidityBelow ? "irregular" : axisRatio >= settings.ovalAxisRatio ? "oval" : "round"
+    let surfaceClass = geometry.convexity < settings.lobulatedConvexityBelow ? "lobulated" : "smooth"
+    let contourClass = edgeWidth >= settings.blurredEdgeWidthMM ? "blurred" : "sharp"
+
+    let venousIso = enhancement["venous"].map { $0.grade == "moderate" } ?? false
+    let t2Bright = t2.contains { signal[$0.0]?.grade == "hyperintense" }
+    let flags = LesionReport.Flags(
+      small: geometry.feretDiameterMM < settings.smallDiameterMM,
+      arterialOnly: venousIso && !t2Bright,
+      shuntLike: touches && baseShare >= settings.shuntBaseShare)
+
+    let voxelVolume = abs(grid.voxelToWorld.determinant)
+    return LesionReport(
+      id: id, geometry: geometry, volumeInLiverMM3: Double(offsets.count { liverMask.voxels[$0] != 0 }) * voxelVolume,
+      avascular: LesionReport.Avascular(
+        voxelCount: avascularCount, volumeMM3: Double(avascularCount) * voxelVolume,
+        share: Double(avascularCount) / Double(offsets.count),
+        largestZoneDiameterMM: largestZoneDiameter(offsets: offsets, avascular: avascular, geometry: geometry),
+        phases: venousSubtraction == nil ? ["arterial"] : ["arterial", "venous"]),
+      capsule: LesionReport.Capsule(distanceMM: nearest.isFinite ? nearest : nil, touches: touches, baseShare: baseShare),
+      shape: LesionReport.Shape(
+        shapeClass: shapeClass, axisRatio: axisRatio, solidity: geometry.solidity, surfaceClass: surfaceClass,
+        convexity: geometry.convexity, contourClass: contourClass, edgeWidthMM: edgeWidth),
+      enhancement: enhancement, signal: signal, meanADC: meanADC,
+      bloodProducts: LesionReport.BloodProducts(present: bloodShare >= settings.bloodProductsMinShare, share: bloodShare),
+      flags: flags)
+  }
+
+  /// Max 3D diameter of the largest 26-connected part of the avascular voxels.
+  func largestZoneDiameter(offsets: [Int], avascular: [Bool], geometry: LesionGeometry) -> Double {
+    guard avascular.contains(true) else { return 0 }
+    let lower = SIMD3(geometry.boundingBoxLower[0], geometry.boundingBoxLower[1], geometry.boundingBoxLower[2])
+    let upper = SIMD3(geometry.boundingBoxUpper[0], geometry.boundingBoxUpper[1], geometry.boundingBoxUpper[2])
+    let size = upper &- lower &+ 1
+    // The lesion's box as a grid with the study's axes (only the linear part matters here).
+    let box = Grid(dims: size, spacingMM: grid.spacingMM, voxelToWorld: grid.voxelToWorld, affineSource: grid.affineSource)
+    var mask = Volume(grid: box, repeating: UInt8(0))
+    let (nx, ny) = (grid.dims.x, grid.dims.y)
+    for (n, isAvascular) in zip(offsets, avascular) where isAvascular {
+      let p = SIMD3(n % nx, (n / nx) % ny, n / (nx * ny)) &- lower
+      mask[p.x, p.y, p.z] = 1
+    }
+    let zones = ConnectedComponents.labelRuns(mask, connectivity: .corners26)
+    guard let largest = zones.voxelCounts.indices.max(by: { zones.voxelCounts[$0] < zones.voxelCounts[$1] }) else { return 0 }
+    let runs = LesionRuns(zones.componentLabels().labels, count: zones.count)
+    return LesionGeometry(runs: runs.lesions[largest], grid: box).feretDiameterMM
+  }
+
+  /// |median arterial subtraction of the solid part − the parenchyma's| over the median
+  /// in-plane gradient magnitude (per mm) of the subtraction at the lesion's boundary voxels
+  /// (those with a face neighbour outside the lesion): about the width of the edge in mm.
+  func edgeWidth(offsets: [Int], solid: [Int], id: Int) -> Double {
+    let (nx, ny, nz) = (grid.dims.x, grid.dims.y, grid.dims.z)
+    let member = Set(offsets)
+    let s = arterialSubtraction.voxels
+    var gradients: [Float] = []
+    for n in offsets {
+      let (x, y, z) = (n % nx, (n / nx) % ny, n / (nx * ny))
+      let neighbours = [
+        x > 0 ? n - 1 : -1, x < nx - 1 ? n + 1 : -1, y > 0 ? n - nx : -1, y < ny - 1 ? n + nx : -1,
+        z > 0 ? n - nx * ny : -1, z < nz - 1 ? n + nx * ny : -1,
+      ]
+      guard neighbours.contains(where: { $0 < 0 || !member.contains($0) }) else { continue }
+      let (xl, xr) = (x > 0 ? n - 1 : n, x < nx - 1 ? n + 1 : n)
+      let (yl, yr) = (y > 0 ? n - nx : n, y < ny - 1 ? n + nx : n)
+      let gx = Double(s[xr] - s[xl]) / (Double(xr - xl) * grid.spacingMM.x)
+      let gy = Double(s[yr] - s[yl]) / (Double((yr - yl) / nx) * grid.spacingMM.y)
+      let g = (gx.isFinite ? gx * gx : 0) + (gy.isFinite ? gy * gy : 0)
+      gradients.append(Float(g.squareRoot()))
+    }
+    guard let gradient = RobustStatistics.median(of: gradients), gradient > 0,
+      let lesion = RobustStatistics.median(of: solid.map { s[$0] }.filter(\.isFinite))
+    else { return 0 }
+    return abs(lesion - references.arterialSubtraction) / gradient
+  }
+}

@@ -1,0 +1,222 @@
+import FociComponents
+import FociCore
+import FociDetection
+import FociFilters
+import FociMeasurement
+import FociRegistration
+
+/// One study from images to measured lesions (SPEC §3–5): detection, motion correction of the
+/// other phases, the parenchyma's reference signal, and every per-lesion and per-study figure.
+public enum StudyAnalysis {
+  /// The result: the report and the lesion label map (ids as in the report, native grid).
+  public struct Result: Sendable {
+    public var report: StudyReport
+    public var labels: LabelVolume
+  }
+
+  public static func analyze(_ inputs: StudyInputs, settings: AnalysisSettings = AnalysisSettings()) throws(AnalysisError) -> Result {
+    let grid = inputs.native.grid
+    try validate(inputs)
+
+    // Detection (arterial motion correction, subtraction, threshold, components, holes).
+    let detected: FocusDetection.Result
+    do {
+      detected = try FocusDetection.detect(
+        native: inputs.native, arterial: inputs.arterial, liverMask: inputs.liverMask, settings: settings.detection)
+    } catch .emptyLiverMask {
+      throw .emptyLiverMask
+    } catch {
+      throw .detection(error.description)
+    }
+    let lesionCount = detected.foci.count
+    let labels = detected.foci.labels
+    let runs = LesionRuns(labels, count: lesionCount)
+
+    // The other post-contrast phases, aligned as the arterial one was.
+    var motion: [String: MotionReport] = ["arterial": MotionReport(detected.motion)]
+    func aligned(_ volume: Volume<Float>, _ name: String) throws(AnalysisError) -> Volume<Float> {
+      guard let policy = settings.detection.motionCorrection else {
+        motion[name] = MotionReport(nil)
+        return volume
+      }
+      do {
+        let (result, outcome) = try policy.correct(volume, against: inputs.native, mask: inputs.liverMask)
+        motion[name] = MotionReport(outcome)
+        return result
+      } catch {
+        throw .detection("motion correction of the \(name) phase: \(error.description)")
+      }
+    }
+    let arterial =
+      detected.motion.map { $0.applied ? Translation.resample(inputs.arterial, shiftVoxels: $0.estimate.shiftVoxels) : inputs.arterial }
+      ?? inputs.arterial
+    let venous = try inputs.venous.map { v throws(AnalysisError) in try aligned(v, "venous") }
+    let delayed = try inputs.delayed.map { v throws(AnalysisError) in try aligned(v, "delayed") }
+
+    // The parenchyma: liver voxels outside every lesion.
+    let parenchymaOffsets = parenchyma(liver: inputs.liverMask, labels: labels)
+    var parenchymaFigures: [String: ParenchymaFigures] = [:]
+    func reference(_ volume: Volume<Float>, _ name: String) -> Double {
+      let values = volume.voxels.withUnsafeBufferPointer { v in parenchymaOffsets.map { v[$0] }.filter(\.isFinite) }
+      let median = RobustStatistics.median(of: values) ?? 0
+      parenchymaFigures[name] = ParenchymaFigures(median: median, voxelCount: values.count)
+      return median
+    }
+    let nativeReference = reference(inputs.native, "native")
+    let arterialReference = reference(arterial, "arterial")
+    let venousReference = venous.map { reference($0, "venous") }
+    let delayedReference = delayed.map { reference($0, "delayed") }
+    // T2 and ADC: parenchyma sampled through world coordinates.
+    let t2Samplers = inputs.t2.compactMap { named in WorldSampler(named.volume).map { (named.name, $0) } }
+    var t2References: [String: Double] = [:]
+    for (name, sampler) in t2Samplers {
+      let values = parenchymaOffsets.compactMap { n -> Float? in
+        let k = n / grid.sliceVoxelCount, j = (n / grid.dims.x) % grid.dims.y, i = n % grid.dims.x
+        return sampler.value(at: grid.world(i, j, k)).flatMap { $0.isFinite ? $0 : nil }
+      }
+      let median = RobustStatistics.median(of: values) ?? 0
+      parenchymaFigures[name] = ParenchymaFigures(median: median, voxelCount: values.count)
+      t2References[name] = median
+    }
+    let adcSampler = inputs.adc.flatMap { WorldSampler($0) }
+
+    // Subtraction spreads in the parenchyma, for the avascular rule.
+    func spread(_ subtraction: Volume<Float>) -> Double {
+      let values = subtraction.voxels.withUnsafeBufferPointer { v in parenchymaOffsets.map { v[$0] }.filter(\.isFinite) }
+      guard let median = RobustStatistics.median(of: values) else { return 0 }
+      return 1.4826 * (RobustStatistics.median(of: values.map { Float(abs(Double($0) - median)) }) ?? 0)
+    }
+    let arterialSubtraction = detected.subtraction
+    let venousSubtraction = venous.map { Subtraction.difference($0, minus: inputs.native) }
+    let avascularLimitArterial = settings.avascularK * spread(arterialSubtraction)
+    let avascularLimitVenous = venousSubtraction.map { settings.avascularK * spread($0) }
+
+    let capsuleDistance = DistanceTransform.distanceToBackground(inputs.liverMask)
+    let contact = settings.capsuleContactMM > 0 ? settings.capsuleContactMM : grid.spacingMM.max() * 1.0001
+
+    let context = LesionContext(
+      grid: grid, settings: settings, native: inputs.native, arterial: arterial, venous: venous, delayed: delayed,
+      liverMask: inputs.liverMask, arterialSubtraction: arterialSubtraction, venousSubtraction: venousSubtraction,
+      avascularLimitArterial: avascularLimitArterial, avascularLimitVenous: avascularLimitVenous,
+      references: PhaseReferences(
+        native: nativeReference, arterial: arterialReference, venous: venousReference, delayed: delayedReference,
+        arterialSubtraction: parenchymaMedian(arterialSubtraction, parenchymaOffsets)),
+      t2: t2Samplers.map { ($0.0, $0.1, t2References[$0.0] ?? 0) }, adc: adcSampler,
+      capsuleDistance: capsuleDistance, capsuleContactMM: contact)
+
+    // Lesions in parallel, in a fixed split; each report depends on its lesion only.
+    var reports = [LesionReport?](repeating: nil, count: lesionCount)
+    reports.withUnsafeMutableBufferPointer { out in
+      let target = UncheckedSendable(out)
+      let pieces = ParallelSlabs.ranges(total: lesionCount, pieces: min(lesionCount, 64))
+      ParallelSlabs.forEach(count: pieces.count) { p in
+        for index in pieces[p] { target.value[index] = context.measure(id: index + 1, runs: runs.lesions[index]) }
+      }
+    }
+    let lesions = reports.map { $0! }
+
+    let liverVoxels = inputs.liverMask.voxels.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+    let voxelVolume = abs(grid.voxelToWorld.determinant)
+    let liverVolume = Double(liverVoxels) * voxelVolume
+    let lesionInLiver = lesions.reduce(0) { $0 + $1.volumeInLiverMM3 }
+    let summary = StudySummary(
+      lesionCount: lesionCount, liverVolumeML: liverVolume / 1000,
+      lesionVolumeML: lesions.reduce(0) { $0 + $1.geometry.volumeMM3 } / 1000,
+      burdenPercent: liverVolume > 0 ? 100 * lesionInLiver / liverVolume : 0,
+      smallestLesionMM: lesions.map(\.geometry.feretDiameterMM).min(),
+      largestLesionMM: lesions.map(\.geometry.feretDiameterMM).max(),
+      largestAvascularZoneMM: lesions.map(\.avascular.largestZoneDiameterMM).filter { $0 > 0 }.max(),
+      flagCounts: [
+        "small": lesions.count { $0.flags.small }, "arterialOnly": lesions.count { $0.flags.arterialOnly },
+        "shuntLike": lesions.count { $0.flags.shuntLike }, "bloodProducts": lesions.count { $0.bloodProducts.present },
+        "avascular": lesions.count { $0.avascular.voxelCount > 0 },
+      ],
+      classShares: classShares(lesions))
+    let statistics = detected.liverStatistics
+    let report = StudyReport(
+      summary: summary,
+      detection: DetectionFigures(
+        subtractionMedian: statistics.median, subtractionMAD: statistics.mad, threshold: detected.thresholdValue),
+      motion: motion, parenchyma: parenchymaFigures, lesions: lesions)
+    return Result(report: report, labels: labels)
+  }
+
+  static func validate(_ inputs: StudyInputs) throws(AnalysisError) {
+    let grid = inputs.native.grid
+    for (role, volume) in [("the arterial phase", inputs.arterial), ("the venous phase", inputs.venous), ("the delayed phase", inputs.delayed)] {
+      guard let volume else { continue }
+      guard volume.grid.occupiesSameSpace(as: grid) else { throw .gridDiffers(role: role) }
+    }
+    guard inputs.liverMask.grid.occupiesSameSpace(as: grid) else { throw .gridDiffers(role: "the liver mask") }
+    guard inputs.liverMask.voxels.contains(where: { $0 != 0 }) else { throw .emptyLiverMask }
+    for (role, volume) in [("the native phase", inputs.native), ("the arterial phase", inputs.arterial)] {
+      guard volume.voxels.contains(where: { $0 != 0 && $0.isFinite }) else { throw .blank(role: role) }
+    }
+    // T2 and ADC must cover the liver: its bounding box centre must map inside their grids.
+    var others = inputs.t2.map { ($0.name, $0.volume) }
+    if let adc = inputs.adc { others.append(("adc", adc)) }
+    let centre = liverCentre(inputs.liverMask)
+    for (role, volume) in others {
+      guard let sampler = WorldSampler(volume) else { throw .cannotRelate(role: role, reason: "its affine is singular") }
+      guard sampler.value(at: centre) != nil else {
+        throw .cannotRelate(role: role, reason: "it does not cover the liver (world coordinates of the sform/qform)")
+      }
+    }
+  }
+
+  /// World position of the centre of the liver mask's bounding box.
+  static func liverCentre(_ mask: Volume<UInt8>) -> SIMD3<Double> {
+    let dims = mask.grid.dims
+    var lower = SIMD3<Int>(Int.max, Int.max, Int.max), upper = SIMD3<Int>(Int.min, Int.min, Int.min)
+    for k in 0..<dims.z { for j in 0..<dims.y { for i in 0..<dims.x where mask.voxels[i + dims.x * (j + dims.y * k)] != 0 {
+      lower = pointwiseMin(lower, SIMD3(i, j, k))
+      upper = pointwiseMax(upper, SIMD3(i, j, k))
+    } } }
+    let c = SIMD3<Double>(Double(lower.x + upper.x), Double(lower.y + upper.y), Double(lower.z + upper.z)) / 2
+    return mask.grid.voxelToWorld.apply(c)
+  }
+
+  /// Offsets of liver voxels outside every lesion.
+  static func parenchyma(liver: Volume<UInt8>, labels: LabelVolume) -> [Int] {
+    var offsets: [Int] = []
+    liver.voxels.withUnsafeBufferPointer { m in
+      switch labels.storage {
+      case .uint16(let l): l.withUnsafeBufferPointer { l in for n in 0..<m.count where m[n] != 0 && l[n] == 0 { offsets.append(n) } }
+      case .uint32(let l): l.withUnsafeBufferPointer { l in for n in 0..<m.count where m[n] != 0 && l[n] == 0 { offsets.append(n) } }
+      }
+    }
+    return offsets
+  }
+
+  static func parenchymaMedian(_ volume: Volume<Float>, _ offsets: [Int]) -> Double {
+    RobustStatistics.median(of: volume.voxels.withUnsafeBufferPointer { v in offsets.map { v[$0] }.filter(\.isFinite) }) ?? 0
+  }
+
+  static func classShares(_ lesions: [LesionReport]) -> [String: [String: Double]] {
+    guard !lesions.isEmpty else { return [:] }
+    func shares(_ values: [String]) -> [String: Double] {
+      Dictionary(grouping: values, by: { $0 }).mapValues { Double($0.count) / Double(values.count) }
+    }
+    var out: [String: [String: Double]] = [
+      "shape": shares(lesions.map(\.shape.shapeClass)), "surface": shares(lesions.map(\.shape.surfaceClass)),
+      "contour": shares(lesions.map(\.shape.contourClass)),
+    ]
+    for phase in ["arterial", "venous", "delayed"] {
+      let grades = lesions.compactMap { $0.enhancement[phase]?.grade }
+      if !grades.isEmpty { out["enhancement." + phase] = shares(grades) }
+    }
+    for name in Set(lesions.flatMap { $0.signal.keys }).sorted() {
+      out["signal." + name] = shares(lesions.compactMap { $0.signal[name]?.grade })
+    }
+    return out
+  }
+}
+
+/// Parenchyma medians of the phases, the reference for each grade.
+struct PhaseReferences: Sendable {
+  var native: Double
+  var arterial: Double
+  var venous: Double?
+  var delayed: Double?
+  var arterialSubtraction: Double
+}

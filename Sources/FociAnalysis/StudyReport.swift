@@ -1,0 +1,151 @@
+import FociCore
+import FociMeasurement
+import FociRegistration
+
+/// A class and the number it was read from (SPEC §4: report the raw number with the class).
+public struct GradedValue: Sendable, Hashable, Codable {
+  /// Class name: for signal `hyperintense`/`isointense`/`hypointense`, for enhancement
+  /// `active`/`moderate`/`weak`.
+  public var grade: String
+  /// Solid component's median over the parenchyma's median, minus 1 (+0.25 = 25 % brighter).
+  public var ratio: Double
+
+  /// Grades `ratio`: the first name at ≥ +cutoff, the last at ≤ −cutoff, the middle between.
+  public init(ratio: Double, cutoff: Double, grades: (above: String, between: String, below: String)) {
+    self.ratio = ratio
+    grade = ratio >= cutoff ? grades.above : ratio <= -cutoff ? grades.below : grades.between
+  }
+}
+
+/// Everything measured about one lesion (SPEC §4).
+public struct LesionReport: Sendable, Hashable, Codable {
+  /// The lesion's value in labels.nii.gz.
+  public var id: Int
+  public var geometry: LesionGeometry
+  /// Voxels of the lesion inside the liver mask (the burden's numerator).
+  public var volumeInLiverMM3: Double
+
+  public struct Avascular: Sendable, Hashable, Codable {
+    public var voxelCount: Int
+    public var volumeMM3: Double
+    /// Share of the lesion's voxels.
+    public var share: Double
+    /// Max 3D diameter of its largest 26-connected part (0 without avascular voxels).
+    public var largestZoneDiameterMM: Double
+    /// Phases whose subtraction decided it: ["arterial", "venous"], or ["arterial"] without a
+    /// venous phase.
+    public var phases: [String]
+  }
+  public var avascular: Avascular
+
+  public struct Capsule: Sendable, Hashable, Codable {
+    /// Shortest distance from a voxel centre of the lesion to a voxel centre outside the liver
+    /// mask (nil when the mask has no outside on the grid).
+    public var distanceMM: Double?
+    public var touches: Bool
+    /// Share of the lesion's voxels in the third of its depth nearest the capsule.
+    public var baseShare: Double
+  }
+  public var capsule: Capsule
+
+  public struct Shape: Sendable, Hashable, Codable {
+    /// `round`, `oval` or `irregular`.
+    public var shapeClass: String
+    /// Longest over middle principal axis.
+    public var axisRatio: Double
+    public var solidity: Double
+    /// `smooth` or `lobulated`.
+    public var surfaceClass: String
+    public var convexity: Double
+    /// `sharp` or `blurred`.
+    public var contourClass: String
+    /// Lesion–liver contrast in the arterial subtraction over the median gradient across the
+    /// lesion's boundary (mm): how wide the edge is.
+    public var edgeWidthMM: Double
+  }
+  public var shape: Shape
+
+  /// Arterial, venous and delayed enhancement of the solid component (phases given only).
+  public var enhancement: [String: GradedValue]
+  /// Signal class on native T1 and on each T2 (by its name).
+  public var signal: [String: GradedValue]
+  /// Mean ADC of the solid component (10⁻⁶ mm²/s) where an ADC map is given.
+  public var meanADC: Double?
+
+  public struct BloodProducts: Sendable, Hashable, Codable {
+    public var present: Bool
+    /// Share of the lesion's voxels hyperintense on native T1.
+    public var share: Double
+  }
+  public var bloodProducts: BloodProducts
+
+  public struct Flags: Sendable, Hashable, Codable {
+    public var small: Bool
+    public var arterialOnly: Bool
+    public var shuntLike: Bool
+  }
+  public var flags: Flags
+}
+
+/// Per-study figures (SPEC §5).
+public struct StudySummary: Sendable, Hashable, Codable {
+  public var lesionCount: Int
+  public var liverVolumeML: Double
+  public var lesionVolumeML: Double
+  /// Lesion volume inside the liver mask over the liver volume, × 100.
+  public var burdenPercent: Double
+  public var smallestLesionMM: Double?
+  public var largestLesionMM: Double?
+  public var largestAvascularZoneMM: Double?
+  public var flagCounts: [String: Int]
+  /// Share of lesions per class, by category (`shape`, `surface`, `contour`, `arterial`, ...).
+  public var classShares: [String: [String: Double]]
+}
+
+/// Statistics of the parenchyma (liver-mask voxels outside the lesions) in one image.
+public struct ParenchymaFigures: Sendable, Hashable, Codable {
+  public var median: Double
+  public var voxelCount: Int
+}
+
+/// Detection figures of the study.
+public struct DetectionFigures: Sendable, Hashable, Codable {
+  /// Subtraction statistics inside the liver mask and the threshold applied.
+  public var subtractionMedian: Double
+  public var subtractionMAD: Double
+  public var threshold: Double
+}
+
+/// Motion correction of one post-contrast phase.
+public struct MotionReport: Sendable, Hashable, Codable {
+  public var shiftMM: [Double]
+  public var shiftVoxels: [Double]
+  public var magnitudeMM: Double
+  public var peak: Double
+  public var peakToSecond: Double?
+  /// `applied`, `shiftTooLarge`, `weakPeak`, `negligible` (under a tenth of a voxel), or `off`.
+  public var decision: String
+
+  init(_ outcome: MotionCorrection.Outcome?) {
+    guard let outcome else {
+      (shiftMM, shiftVoxels, magnitudeMM, peak, peakToSecond, decision) = ([0, 0, 0], [0, 0, 0], 0, 0, nil, "off")
+      return
+    }
+    let e = outcome.estimate
+    shiftMM = [e.shiftMM.x, e.shiftMM.y, e.shiftMM.z]
+    shiftVoxels = [e.shiftVoxels.x, e.shiftVoxels.y, e.shiftVoxels.z]
+    magnitudeMM = e.magnitudeMM
+    peak = e.peak
+    peakToSecond = e.peakToSecond.isFinite ? e.peakToSecond : nil
+    decision = outcome.decision.rawValue
+  }
+}
+
+/// What `StudyAnalysis.analyze` returns besides the label map.
+public struct StudyReport: Sendable, Codable {
+  public var summary: StudySummary
+  public var detection: DetectionFigures
+  public var motion: [String: MotionReport]
+  public var parenchyma: [String: ParenchymaFigures]
+  public var lesions: [LesionReport]
+}
