@@ -12,8 +12,9 @@ declare -A allowed=(
   [FociMeasurement]="FociCore Glibc Darwin"
   [FociFilters]="FociCore FociFFT Glibc Darwin"
   [FociDetection]="FociCore FociComponents FociFilters FociRegistration"
+  [FociAnalysis]="FociCore FociComponents FociFilters FociRegistration FociDetection FociMeasurement"
   [FociPhantom]="FociCore FociNIfTI Foundation Glibc Darwin"
-  [hepafoci]="FociCore FociNIfTI FociComponents FociRegistration FociPhantom ArgumentParser Foundation"
+  [hepafoci]="FociCore FociNIfTI FociComponents FociRegistration FociPhantom FociDetection FociAnalysis ArgumentParser Crypto Dispatch Foundation"
 )
 status=0
 for dir in Sources/*/; do

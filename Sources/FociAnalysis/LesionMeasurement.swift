@@ -24,11 +24,13 @@ struct LesionContext: @unchecked Sendable {
   let capsuleDistance: Volume<Float>
   let capsuleContactMM: Double
 
-  /// `(median / reference − 1)` graded against ±cutoff with the names of `grades`
-  /// (above, between, below).
-  func graded(_ values: [Float], reference: Double, grades: (String, String, String)) -> GradedValue? {
+  /// The median of `values` over `reference`, graded by `classify` at the settings' cut-off.
+  func graded<Grade>(
+    _ values: [Float], reference: Double, _ classify: (Double, Double) -> Grade
+  ) -> Graded<Grade>? {
     guard let median = RobustStatistics.median(of: values), reference != 0 else { return nil }
-    return GradedValue(ratio: median / reference - 1, cutoff: settings.signalCutoff, grades: grades)
+    let ratio = median / reference
+    return Graded(grade: classify(ratio, settings.signalCutoff), ratio: ratio)
   }
 
   func measure(id: Int, runs: [LesionRuns.Run]) -> LesionReport {
@@ -52,23 +54,23 @@ struct LesionContext: @unchecked Sendable {
     if solid.isEmpty { solid = offsets }
 
     // Enhancement of the solid component in each phase, signal on native T1 and T2, ADC.
-    let enhancementNames = ("active", "moderate", "weak"), signalNames = ("hyperintense", "isointense", "hypointense")
+    let enhancementNames = EnhancementGrade.classify(ratio:cutoff:), signalNames = SignalClass.classify(ratio:cutoff:)
     func values(_ volume: Volume<Float>, _ at: [Int]) -> [Float] { at.map { volume.voxels[$0] }.filter(\.isFinite) }
-    var enhancement: [String: GradedValue] = [:]
-    enhancement["arterial"] = graded(values(arterial, solid), reference: references.arterial, grades: enhancementNames)
+    var enhancement: [String: Graded<EnhancementGrade>] = [:]
+    enhancement["arterial"] = graded(values(arterial, solid), reference: references.arterial, enhancementNames)
     if let venous, let reference = references.venous {
-      enhancement["venous"] = graded(values(venous, solid), reference: reference, grades: enhancementNames)
+      enhancement["venous"] = graded(values(venous, solid), reference: reference, enhancementNames)
     }
     if let delayed, let reference = references.delayed {
-      enhancement["delayed"] = graded(values(delayed, solid), reference: reference, grades: enhancementNames)
+      enhancement["delayed"] = graded(values(delayed, solid), reference: reference, enhancementNames)
     }
-    var signal: [String: GradedValue] = [:]
-    signal["nativeT1"] = graded(values(native, solid), reference: references.native, grades: signalNames)
+    var signal: [String: Graded<SignalClass>] = [:]
+    signal["nativeT1"] = graded(values(native, solid), reference: references.native, signalNames)
     func world(_ n: Int) -> SIMD3<Double> { grid.world(n % nx, (n / nx) % ny, n / (nx * ny)) }
     let solidWorld = solid.map(world)
     for (name, sampler, reference) in t2 {
       let samples = solidWorld.compactMap { sampler.value(at: $0) }.filter(\.isFinite)
-      signal[name] = graded(samples, reference: reference, grades: signalNames)
+      signal[name] = graded(samples, reference: reference, signalNames)
     }
     let meanADC = adc.flatMap { sampler -> Double? in
       let samples = solidWorld.compactMap { sampler.value(at: $0) }.filter(\.isFinite)
@@ -96,12 +98,12 @@ struct LesionContext: @unchecked Sendable {
     let axes = geometry.principalAxisLengthsMM
     let axisRatio = axes[1] > 0 ? axes[0] / axes[1] : 1
     let shapeClass =
-      geometry.solidity < settings.irregularSolidityBelow ? "irregular" : axisRatio >= settings.ovalAxisRatio ? "oval" : "round"
-    let surfaceClass = geometry.convexity < settings.lobulatedConvexityBelow ? "lobulated" : "smooth"
-    let contourClass = edgeWidth >= settings.blurredEdgeWidthMM ? "blurred" : "sharp"
+      geometry.solidity < settings.irregularSolidityBelow ? ShapeClass.irregular : axisRatio >= settings.ovalAxisRatio ? .oval : .round
+    let surfaceClass = geometry.convexity < settings.lobulatedConvexityBelow ? SurfaceClass.lobulated : .smooth
+    let contourClass = edgeWidth >= settings.blurredEdgeWidthMM ? ContourClass.blurred : .sharp
 
-    let venousIso = enhancement["venous"].map { $0.grade == "moderate" } ?? false
-    let t2Bright = t2.contains { signal[$0.0]?.grade == "hyperintense" }
+    let venousIso = enhancement["venous"].map { $0.grade == .moderate } ?? false
+    let t2Bright = t2.contains { signal[$0.0]?.grade == .hyperintense }
     let flags = LesionReport.Flags(
       small: geometry.feretDiameterMM < settings.smallDiameterMM,
       arterialOnly: venousIso && !t2Bright,

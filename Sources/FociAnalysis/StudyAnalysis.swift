@@ -198,15 +198,15 @@ public enum StudyAnalysis {
       Dictionary(grouping: values, by: { $0 }).mapValues { Double($0.count) / Double(values.count) }
     }
     var out: [String: [String: Double]] = [
-      "shape": shares(lesions.map(\.shape.shapeClass)), "surface": shares(lesions.map(\.shape.surfaceClass)),
-      "contour": shares(lesions.map(\.shape.contourClass)),
+      "shape": shares(lesions.map(\.shape.shapeClass.rawValue)), "surface": shares(lesions.map(\.shape.surfaceClass.rawValue)),
+      "contour": shares(lesions.map(\.shape.contourClass.rawValue)),
     ]
     for phase in ["arterial", "venous", "delayed"] {
-      let grades = lesions.compactMap { $0.enhancement[phase]?.grade }
+      let grades = lesions.compactMap { $0.enhancement[phase]?.grade.rawValue }
       if !grades.isEmpty { out["enhancement." + phase] = shares(grades) }
     }
     for name in Set(lesions.flatMap { $0.signal.keys }).sorted() {
-      out["signal." + name] = shares(lesions.compactMap { $0.signal[name]?.grade })
+      out["signal." + name] = shares(lesions.compactMap { $0.signal[name]?.grade.rawValue })
     }
     return out
   }

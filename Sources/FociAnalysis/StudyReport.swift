@@ -3,18 +3,12 @@ import FociMeasurement
 import FociRegistration
 
 /// A class and the number it was read from (SPEC §4: report the raw number with the class).
-public struct GradedValue: Sendable, Hashable, Codable {
-  /// Class name: for signal `hyperintense`/`isointense`/`hypointense`, for enhancement
-  /// `active`/`moderate`/`weak`.
-  public var grade: String
-  /// Solid component's median over the parenchyma's median, minus 1 (+0.25 = 25 % brighter).
+public struct Graded<Grade: Sendable & Hashable & Codable>: Sendable, Hashable, Codable {
+  /// `EnhancementGrade` (active/moderate/weak) or `SignalClass` (hyper/iso/hypointense).
+  public var grade: Grade
+  /// The solid component's median over the parenchyma's median in the same image (1.25 = 25 %
+  /// brighter); graded against 1 ± the cut-off.
   public var ratio: Double
-
-  /// Grades `ratio`: the first name at ≥ +cutoff, the last at ≤ −cutoff, the middle between.
-  public init(ratio: Double, cutoff: Double, grades: (above: String, between: String, below: String)) {
-    self.ratio = ratio
-    grade = ratio >= cutoff ? grades.above : ratio <= -cutoff ? grades.below : grades.between
-  }
 }
 
 /// Everything measured about one lesion (SPEC §4).
@@ -49,16 +43,13 @@ public struct LesionReport: Sendable, Hashable, Codable {
   public var capsule: Capsule
 
   public struct Shape: Sendable, Hashable, Codable {
-    /// `round`, `oval` or `irregular`.
-    public var shapeClass: String
+    public var shapeClass: ShapeClass
     /// Longest over middle principal axis.
     public var axisRatio: Double
     public var solidity: Double
-    /// `smooth` or `lobulated`.
-    public var surfaceClass: String
+    public var surfaceClass: SurfaceClass
     public var convexity: Double
-    /// `sharp` or `blurred`.
-    public var contourClass: String
+    public var contourClass: ContourClass
     /// Lesion–liver contrast in the arterial subtraction over the median gradient across the
     /// lesion's boundary (mm): how wide the edge is.
     public var edgeWidthMM: Double
@@ -66,9 +57,9 @@ public struct LesionReport: Sendable, Hashable, Codable {
   public var shape: Shape
 
   /// Arterial, venous and delayed enhancement of the solid component (phases given only).
-  public var enhancement: [String: GradedValue]
+  public var enhancement: [String: Graded<EnhancementGrade>]
   /// Signal class on native T1 and on each T2 (by its name).
-  public var signal: [String: GradedValue]
+  public var signal: [String: Graded<SignalClass>]
   /// Mean ADC of the solid component (10⁻⁶ mm²/s) where an ADC map is given.
   public var meanADC: Double?
 

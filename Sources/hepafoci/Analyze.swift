@@ -127,8 +127,8 @@ struct Analyze: ParsableCommand {
       let g = largest.geometry
       lines.append(String(
         format: "largest: lesion %d, %.1f mm (axial %.1f × %.1f mm), %.2f ml, %@, arterial %@", largest.id, g.feretDiameterMM,
-        g.axialLongDiameterMM, g.axialShortDiameterMM, g.volumeMM3 / 1000, largest.shape.shapeClass,
-        largest.enhancement["arterial"]?.grade ?? "-"))
+        g.axialLongDiameterMM, g.axialShortDiameterMM, g.volumeMM3 / 1000, largest.shape.shapeClass.rawValue,
+        largest.enhancement["arterial"]?.grade.rawValue ?? "-"))
     }
     let f = s.flagCounts
     lines.append(

@@ -36,18 +36,18 @@ struct StudyAnalysisTests {
     #expect(abs(cored.avascular.largestZoneDiameterMM - 2 * SyntheticStudy.cored.core) <= Self.diagonal, "\(cored.avascular)")
     #expect(abs(cored.avascular.share - 0.125) < 0.06, "\(cored.avascular.share)")
     #expect(cored.avascular.phases == ["arterial", "venous"])
-    #expect(cored.enhancement["arterial"]?.grade == "active" && cored.enhancement["venous"]?.grade == "active")
-    #expect(cored.signal["nativeT1"]?.grade == "hypointense")
+    #expect(cored.enhancement["arterial"]?.grade == .active && cored.enhancement["venous"]?.grade == .active)
+    #expect(cored.signal["nativeT1"]?.grade == .hypointense)
     #expect(!cored.flags.arterialOnly && !cored.flags.small && !cored.bloodProducts.present)
-    #expect(cored.shape.shapeClass == "round")
+    #expect(cored.shape.shapeClass == .round)
 
     let focus = Self.lesion(near: SyntheticStudy.arterialOnly.centre, in: report)
-    #expect(focus.flags.arterialOnly && focus.enhancement["venous"]?.grade == "moderate")
+    #expect(focus.flags.arterialOnly && focus.enhancement["venous"]?.grade == .moderate)
     #expect(focus.avascular.voxelCount == 0)
 
     let bloody = Self.lesion(near: SyntheticStudy.bloody.centre, in: report)
     #expect(bloody.bloodProducts.present && bloody.bloodProducts.share > 0.9)
-    #expect(bloody.signal["nativeT1"]?.grade == "hyperintense")
+    #expect(bloody.signal["nativeT1"]?.grade == .hyperintense)
 
     let liverVoxels = study.liverMask.voxels.count { $0 != 0 }
     let lesionVoxels = report.lesions.reduce(0) { $0 + $1.geometry.voxelCount }
@@ -64,13 +64,20 @@ struct StudyAnalysisTests {
     #expect(report.lesions.allSatisfy { $0.avascular.phases == ["arterial"] && !$0.flags.arterialOnly && $0.enhancement["venous"] == nil })
   }
 
-  @Test("class boundaries at ±10 %")
-  func boundaries() {
-    let names = (above: "active", between: "moderate", below: "weak")
-    #expect(GradedValue(ratio: 0.1, cutoff: 0.1, grades: names).grade == "active")
-    #expect(GradedValue(ratio: 0.0999, cutoff: 0.1, grades: names).grade == "moderate")
-    #expect(GradedValue(ratio: -0.0999, cutoff: 0.1, grades: names).grade == "moderate")
-    #expect(GradedValue(ratio: -0.1, cutoff: 0.1, grades: names).grade == "weak")
+  @Test("grades follow the cut-off setting: a 25 % brighter rim is active at 10 %, moderate at 30 %")
+  func cutoff() throws {
+    let study = SyntheticStudy()
+    let inputs = StudyInputs(native: study.native, arterial: study.arterial, venous: study.venous, liverMask: study.liverMask)
+    var settings = AnalysisSettings()
+    let venousRatio = try StudyAnalysis.analyze(inputs, settings: settings).report.lesions.map { $0.enhancement["venous"]!.ratio }
+    settings.signalCutoff = 0.30
+    let loose = try StudyAnalysis.analyze(inputs, settings: settings).report.lesions
+    for (lesion, ratio) in zip(loose, venousRatio) {
+      #expect(lesion.enhancement["venous"]!.grade == EnhancementGrade.classify(ratio: ratio, cutoff: 0.30))
+    }
+    // The cored lesion's rim is 520 against 430 in the venous phase: +21 %.
+    let cored = Self.lesion(near: SyntheticStudy.cored.centre, in: try StudyAnalysis.analyze(inputs, settings: settings).report)
+    #expect(cored.enhancement["venous"]?.grade == .moderate && abs(cored.enhancement["venous"]!.ratio - 520.0 / 430) < 0.02)
   }
 
   @Test("bad studies are refused with the input at fault")

@@ -1,0 +1,92 @@
+import FociCore
+import FociNIfTI
+import Foundation
+import Testing
+import _FociTestSupport
+
+@Suite("hepafoci analyze")
+struct AnalyzeCommandTests {
+  let folder = TemporaryFolder()
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+  /// The synthetic study written as a study folder (the T1 phases as int16 on an oblique-free
+  /// grid with an sform, the mask as uint8).
+  func writeStudy(_ name: String = "study") throws -> (path: String, study: SyntheticStudy) {
+    let study = SyntheticStudy()
+    let dir = folder.file(name)
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    for (stem, volume) in [("native", study.native), ("arterial", study.arterial), ("venous", study.venous)] {
+      try NIfTIWriter.write(Volume(grid: volume.grid, voxels: volume.voxels.map { Int16($0.rounded()) }), to: dir + "/\(stem).nii.gz")
+    }
+    try NIfTIWriter.write(study.liverMask, to: dir + "/liver_mask.nii.gz")
+    return (dir, study)
+  }
+
+  @Test("a study folder: lesions.json valid against its schema, labels in the native geometry, a summary")
+  func studyFolder() throws {
+    let (dir, study) = try writeStudy()
+    let out = folder.file("out")
+    let result = try CLI.run(["analyze", dir, "--out", out])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.hasPrefix("3 lesions, burden"), "\(result.stdout)")
+    let validator = try JSONSchemaValidator(schemaFile: Self.root + "/schema/lesions.schema.json")
+    let errors = try validator.errors(inFile: out + "/lesions.json")
+    #expect(errors.isEmpty, "\(errors.prefix(5))")
+    let labels = try NIfTIReader.read(out + "/labels.nii.gz")
+    let native = try NIfTIReader.read(dir + "/native.nii.gz")
+    #expect(labels.volume.grid == native.volume.grid)
+    #expect(labels.header.intentCode == 1002 && Set(labels.volume.voxels) == [0, 1, 2, 3])
+    #expect(labels.volume.grid.dims == study.grid.dims)
+    // Digests of the inputs, as sha256sum would give them.
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/lesions.json"))) as! [String: Any]
+    let inputs = json["inputs"] as! [[String: String]]
+    #expect(inputs.map { $0["role"]! }.sorted() == ["arterial", "liverMask", "native", "venous"])
+    #expect(inputs.allSatisfy { $0["sha256"]!.count == 64 })
+  }
+
+  @Test("explicit files give the same lesions as the folder; --json prints the document")
+  func explicitFiles() throws {
+    let (dir, _) = try writeStudy()
+    let a = try CLI.run(["analyze", dir, "--out", folder.file("a"), "--json"])
+    let b = try CLI.run([
+      "analyze", "--native", dir + "/native.nii.gz", "--arterial", dir + "/arterial.nii.gz", "--venous", dir + "/venous.nii.gz",
+      "--liver-mask", dir + "/liver_mask.nii.gz", "--out", folder.file("b"), "--json",
+    ])
+    #expect(a.status == 0 && b.status == 0)
+    func lesions(_ text: String) throws -> String {
+      let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+      return String(decoding: try JSONSerialization.data(withJSONObject: object["lesions"]!, options: .sortedKeys), as: UTF8.self)
+    }
+    #expect(try lesions(a.stdout) == lesions(b.stdout))
+  }
+
+  @Test("bad studies: an error naming the file, its exit code, and no output")
+  func badInputs() throws {
+    let (dir, study) = try writeStudy()
+    func expectFailure(_ arguments: [String], status: Int32, mentions: String, _ label: String) throws {
+      let out = folder.file("out-" + label)
+      let result = try CLI.run(["analyze"] + arguments + ["--out", out])
+      #expect(result.status == status, "\(label): \(result.stderr)")
+      #expect(result.stderr.contains(mentions), "\(label): \(result.stderr)")
+      #expect(!FileManager.default.fileExists(atPath: out + "/lesions.json") && !FileManager.default.fileExists(atPath: out + "/labels.nii.gz"), "\(label)")
+    }
+    // A required phase missing from the folder.
+    let partial = folder.file("partial")
+    try FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: true)
+    for name in ["native.nii.gz", "liver_mask.nii.gz"] { try FileManager.default.copyItem(atPath: dir + "/" + name, toPath: partial + "/" + name) }
+    try expectFailure([partial], status: 66, mentions: "arterial", "missing")
+    // A venous phase on another grid.
+    let other = Grid(dims: study.grid.dims, spacingMM: SIMD3(1.4, 1.4, 3.0))
+    try NIfTIWriter.write(Volume(grid: other, voxels: study.venous.voxels), to: folder.file("venous_other.nii.gz"))
+    try expectFailure([dir, "--venous", folder.file("venous_other.nii.gz")], status: 65, mentions: "venous_other.nii.gz", "grid")
+    // An empty liver mask.
+    try NIfTIWriter.write(Volume(grid: study.grid, repeating: UInt8(0)), to: folder.file("empty_mask.nii.gz"))
+    try expectFailure([dir, "--liver-mask", folder.file("empty_mask.nii.gz")], status: 65, mentions: "empty_mask.nii.gz", "empty")
+    // An all-zero arterial phase.
+    try NIfTIWriter.write(Volume(grid: study.grid, repeating: Int16(0)), to: folder.file("zero_arterial.nii.gz"))
+    try expectFailure([dir, "--arterial", folder.file("zero_arterial.nii.gz")], status: 65, mentions: "zero_arterial.nii.gz", "zero")
+    // Not NIfTI at all.
+    let junk = folder.write("junk.nii.gz", Array("not an image".utf8))
+    try expectFailure([dir, "--native", junk], status: 65, mentions: "junk.nii.gz", "junk")
+  }
+}
