@@ -12,6 +12,51 @@ public enum DistanceTransform {
   /// Distances (mm) of every voxel to the nearest background voxel; 0 on background, +∞
   /// everywhere when the mask has no background.
   public static func distanceToBackground(_ mask: Volume<UInt8>) -> Volume<Float> {
+    // Only the foreground's bounding box plus one voxel matters: that shell is background (or
+    // beyond the grid), and clamping any farther background voxel into the shell brings it
+    // closer, so distances inside the box are exact when computed in the box alone.
+    guard let (lower, upper) = foregroundBox(mask) else { return Volume(grid: mask.grid, repeating: 0) }
+    let first = pointwiseMax(lower &- 1, SIMD3(0, 0, 0)), last = pointwiseMin(upper &+ 1, mask.grid.dims &- 1)
+    let size = last &- first &+ 1
+    let dims = mask.grid.dims
+    var crop = [UInt8](repeating: 0, count: size.x * size.y * size.z)
+    for k in 0..<size.z {
+      for j in 0..<size.y {
+        let from = first.x + dims.x * (first.y + j + dims.y * (first.z + k))
+        for i in 0..<size.x { crop[i + size.x * (j + size.y * k)] = mask.voxels[from + i] }
+      }
+    }
+    let inner = distances(Volume(grid: Grid(dims: size, spacingMM: mask.grid.spacingMM), voxels: crop))
+    var out = [Float](repeating: 0, count: mask.grid.voxelCount)
+    for k in 0..<size.z {
+      for j in 0..<size.y {
+        let to = first.x + dims.x * (first.y + j + dims.y * (first.z + k))
+        for i in 0..<size.x { out[to + i] = inner[i + size.x * (j + size.y * k)] }
+      }
+    }
+    return Volume(grid: mask.grid, voxels: out)
+  }
+
+  /// Inclusive bounds of the non-zero voxels, or nil.
+  static func foregroundBox(_ mask: Volume<UInt8>) -> (SIMD3<Int>, SIMD3<Int>)? {
+    let dims = mask.grid.dims
+    var lower = SIMD3(Int.max, Int.max, Int.max), upper = SIMD3(Int.min, Int.min, Int.min)
+    mask.voxels.withUnsafeBufferPointer { m in
+      for k in 0..<dims.z {
+        for j in 0..<dims.y {
+          let row = m.baseAddress! + dims.x * (j + dims.y * k)
+          guard let a = (0..<dims.x).first(where: { row[$0] != 0 }) else { continue }
+          let b = (a..<dims.x).last(where: { row[$0] != 0 })!
+          lower = pointwiseMin(lower, SIMD3(a, j, k))
+          upper = pointwiseMax(upper, SIMD3(b, j, k))
+        }
+      }
+    }
+    return lower.x == Int.max ? nil : (lower, upper)
+  }
+
+  /// The transform of a whole grid.
+  static func distances(_ mask: Volume<UInt8>) -> [Float] {
     let grid = mask.grid
     let (nx, ny, nz) = (grid.dims.x, grid.dims.y, grid.dims.z)
     // Squared distances, in Double while the passes run.
@@ -46,7 +91,7 @@ public enum DistanceTransform {
         }
       }
     }
-    return Volume(grid: grid, voxels: squared.map { Float($0.squareRoot()) })
+    return squared.map { Float($0.squareRoot()) }
   }
 
   /// `out[i] = min_q ((i − q)·step)² + f[q]`, the lower envelope of the parabolas rooted at
