@@ -34,22 +34,27 @@ public enum StudyAnalysis {
 
     // The other post-contrast phases, aligned as the arterial one was.
     var motion: [String: MotionReport] = ["arterial": MotionReport(detected.motion)]
+    // Only the liver's box (and two voxels around it) is measured, so only it is resampled.
+    let box = liverBox(inputs.liverMask)
+    let (boxLower, boxUpper) = (box.lower &- 2, box.upper &+ 2)
     func aligned(_ volume: Volume<Float>, _ name: String) throws(AnalysisError) -> Volume<Float> {
       guard let policy = settings.detection.motionCorrection else {
         motion[name] = MotionReport(nil)
         return volume
       }
       do {
-        let (result, outcome) = try policy.correct(volume, against: inputs.native, mask: inputs.liverMask)
+        let outcome = try policy.assess(volume, against: inputs.native, mask: inputs.liverMask)
         motion[name] = MotionReport(outcome)
-        return result
+        guard outcome.applied else { return volume }
+        return Translation.resample(volume, shiftVoxels: outcome.estimate.shiftVoxels, inside: boxLower, boxUpper)
       } catch {
         throw .detection("motion correction of the \(name) phase: \(error.description)")
       }
     }
     let arterial =
-      detected.motion.map { $0.applied ? Translation.resample(inputs.arterial, shiftVoxels: $0.estimate.shiftVoxels) : inputs.arterial }
-      ?? inputs.arterial
+      detected.motion.map {
+        $0.applied ? Translation.resample(inputs.arterial, shiftVoxels: $0.estimate.shiftVoxels, inside: boxLower, boxUpper) : inputs.arterial
+      } ?? inputs.arterial
     let venous = try inputs.venous.map { v throws(AnalysisError) in try aligned(v, "venous") }
     let delayed = try inputs.delayed.map { v throws(AnalysisError) in try aligned(v, "delayed") }
 
@@ -155,7 +160,9 @@ public enum StudyAnalysis {
     // T2 and ADC must cover the liver: its bounding box centre must map inside their grids.
     var others = inputs.t2.map { ($0.name, $0.volume) }
     if let adc = inputs.adc { others.append(("adc", adc)) }
-    let centre = liverCentre(inputs.liverMask)
+    let box = liverBox(inputs.liverMask)
+    let centre = inputs.liverMask.grid.voxelToWorld.apply(
+      SIMD3<Double>(Double(box.lower.x + box.upper.x), Double(box.lower.y + box.upper.y), Double(box.lower.z + box.upper.z)) / 2)
     for (role, volume) in others {
       guard let sampler = WorldSampler(volume) else { throw .cannotRelate(role: role, reason: "its affine is singular") }
       guard sampler.value(at: centre) != nil else {
@@ -164,16 +171,9 @@ public enum StudyAnalysis {
     }
   }
 
-  /// World position of the centre of the liver mask's bounding box.
-  static func liverCentre(_ mask: Volume<UInt8>) -> SIMD3<Double> {
-    let dims = mask.grid.dims
-    var lower = SIMD3<Int>(Int.max, Int.max, Int.max), upper = SIMD3<Int>(Int.min, Int.min, Int.min)
-    for k in 0..<dims.z { for j in 0..<dims.y { for i in 0..<dims.x where mask.voxels[i + dims.x * (j + dims.y * k)] != 0 {
-      lower = pointwiseMin(lower, SIMD3(i, j, k))
-      upper = pointwiseMax(upper, SIMD3(i, j, k))
-    } } }
-    let c = SIMD3<Double>(Double(lower.x + upper.x), Double(lower.y + upper.y), Double(lower.z + upper.z)) / 2
-    return mask.grid.voxelToWorld.apply(c)
+  /// Inclusive voxel bounds of the liver mask (which validation has found non-empty).
+  static func liverBox(_ mask: Volume<UInt8>) -> (lower: SIMD3<Int>, upper: SIMD3<Int>) {
+    mask.nonZeroBounds() ?? (SIMD3(0, 0, 0), mask.grid.dims &- 1)
   }
 
   /// Offsets of liver voxels outside every lesion.

@@ -15,7 +15,7 @@ public enum DistanceTransform {
     // Only the foreground's bounding box plus one voxel matters: that shell is background (or
     // beyond the grid), and clamping any farther background voxel into the shell brings it
     // closer, so distances inside the box are exact when computed in the box alone.
-    guard let (lower, upper) = foregroundBox(mask) else { return Volume(grid: mask.grid, repeating: 0) }
+    guard let (lower, upper) = mask.nonZeroBounds() else { return Volume(grid: mask.grid, repeating: 0) }
     let first = pointwiseMax(lower &- 1, SIMD3(0, 0, 0)), last = pointwiseMin(upper &+ 1, mask.grid.dims &- 1)
     let size = last &- first &+ 1
     let dims = mask.grid.dims
@@ -35,24 +35,6 @@ public enum DistanceTransform {
       }
     }
     return Volume(grid: mask.grid, voxels: out)
-  }
-
-  /// Inclusive bounds of the non-zero voxels, or nil.
-  static func foregroundBox(_ mask: Volume<UInt8>) -> (SIMD3<Int>, SIMD3<Int>)? {
-    let dims = mask.grid.dims
-    var lower = SIMD3(Int.max, Int.max, Int.max), upper = SIMD3(Int.min, Int.min, Int.min)
-    mask.voxels.withUnsafeBufferPointer { m in
-      for k in 0..<dims.z {
-        for j in 0..<dims.y {
-          let row = m.baseAddress! + dims.x * (j + dims.y * k)
-          guard let a = (0..<dims.x).first(where: { row[$0] != 0 }) else { continue }
-          let b = (a..<dims.x).last(where: { row[$0] != 0 })!
-          lower = pointwiseMin(lower, SIMD3(a, j, k))
-          upper = pointwiseMax(upper, SIMD3(b, j, k))
-        }
-      }
-    }
-    return lower.x == Int.max ? nil : (lower, upper)
   }
 
   /// The transform of a whole grid.
