@@ -19,10 +19,18 @@ public enum StudyAnalysis {
     try validate(inputs)
 
     // Detection (arterial motion correction, subtraction, threshold, components, holes).
+    // The native phase is prepared for registration once, for every post-contrast phase.
+    let reference: PhaseCorrelation.Reference?
+    do {
+      reference = try settings.detection.motionCorrection?.reference(inputs.native, mask: inputs.liverMask)
+    } catch {
+      throw .detection("motion correction: \(error.description)")
+    }
     let detected: FocusDetection.Result
     do {
       detected = try FocusDetection.detect(
-        native: inputs.native, arterial: inputs.arterial, liverMask: inputs.liverMask, settings: settings.detection)
+        native: inputs.native, arterial: inputs.arterial, liverMask: inputs.liverMask, settings: settings.detection,
+        motionReference: reference)
     } catch .emptyLiverMask {
       throw .emptyLiverMask
     } catch {
@@ -38,12 +46,12 @@ public enum StudyAnalysis {
     let box = liverBox(inputs.liverMask)
     let (boxLower, boxUpper) = (box.lower &- 2, box.upper &+ 2)
     func aligned(_ volume: Volume<Float>, _ name: String) throws(AnalysisError) -> Volume<Float> {
-      guard let policy = settings.detection.motionCorrection else {
+      guard let policy = settings.detection.motionCorrection, let reference else {
         motion[name] = MotionReport(nil)
         return volume
       }
       do {
-        let outcome = try policy.assess(volume, against: inputs.native, mask: inputs.liverMask)
+        let outcome = try policy.assess(volume, against: reference)
         motion[name] = MotionReport(outcome)
         guard outcome.applied else { return volume }
         return Translation.resample(volume, shiftVoxels: outcome.estimate.shiftVoxels, inside: boxLower, boxUpper)
@@ -60,41 +68,58 @@ public enum StudyAnalysis {
 
     // The parenchyma: liver voxels outside every lesion.
     let parenchymaOffsets = parenchyma(liver: inputs.liverMask, labels: labels)
-    var parenchymaFigures: [String: ParenchymaFigures] = [:]
-    func reference(_ volume: Volume<Float>, _ name: String) -> Double {
-      let values = volume.voxels.withUnsafeBufferPointer { v in parenchymaOffsets.map { v[$0] }.filter(\.isFinite) }
-      let median = RobustStatistics.median(of: values) ?? 0
-      parenchymaFigures[name] = ParenchymaFigures(median: median, voxelCount: values.count)
-      return median
-    }
-    let nativeReference = reference(inputs.native, "native")
-    let arterialReference = reference(arterial, "arterial")
-    let venousReference = venous.map { reference($0, "venous") }
-    let delayedReference = delayed.map { reference($0, "delayed") }
-    // T2 and ADC: parenchyma sampled through world coordinates.
     let t2Samplers = inputs.t2.compactMap { named in WorldSampler(named.volume).map { (named.name, $0) } }
-    var t2References: [String: Double] = [:]
-    for (name, sampler) in t2Samplers {
-      let values = parenchymaOffsets.compactMap { n -> Float? in
-        let k = n / grid.sliceVoxelCount, j = (n / grid.dims.x) % grid.dims.y, i = n % grid.dims.x
-        return sampler.value(at: grid.world(i, j, k)).flatMap { $0.isFinite ? $0 : nil }
-      }
-      let median = RobustStatistics.median(of: values) ?? 0
-      parenchymaFigures[name] = ParenchymaFigures(median: median, voxelCount: values.count)
-      t2References[name] = median
-    }
     let adcSampler = inputs.adc.flatMap { WorldSampler($0) }
-
-    // Subtraction spreads in the parenchyma, for the avascular rule.
-    func spread(_ subtraction: Volume<Float>) -> Double {
-      let values = subtraction.voxels.withUnsafeBufferPointer { v in parenchymaOffsets.map { v[$0] }.filter(\.isFinite) }
-      guard let median = RobustStatistics.median(of: values) else { return 0 }
-      return 1.4826 * (RobustStatistics.median(of: values.map { Float(abs(Double($0) - median)) }) ?? 0)
-    }
     let arterialSubtraction = detected.subtraction
     let venousSubtraction = venous.map { Subtraction.difference($0, minus: inputs.native) }
-    let avascularLimitArterial = settings.avascularK * spread(arterialSubtraction)
-    let avascularLimitVenous = venousSubtraction.map { settings.avascularK * spread($0) }
+
+    // Parenchyma figures: the median of each image (T2 sampled through world coordinates) and
+    // the robust spread of each subtraction, for the avascular rule. Each is an exact selection
+    // over about a million values, sequential by nature, so the figures run side by side.
+    enum Source: Sendable {
+      case image(Volume<Float>)
+      case sampled(WorldSampler)
+      case subtraction(Volume<Float>)
+    }
+    var jobs: [(name: String, source: Source)] = [("native", .image(inputs.native)), ("arterial", .image(arterial))]
+    if let venous { jobs.append(("venous", .image(venous))) }
+    if let delayed { jobs.append(("delayed", .image(delayed))) }
+    for (name, sampler) in t2Samplers { jobs.append((name, .sampled(sampler))) }
+    jobs.append(("arterialSubtraction", .subtraction(arterialSubtraction)))
+    if let venousSubtraction { jobs.append(("venousSubtraction", .subtraction(venousSubtraction))) }
+    var figures = [(median: Double, count: Int, spread: Double)](repeating: (0, 0, 0), count: jobs.count)
+    figures.withUnsafeMutableBufferPointer { out in
+      let target = UncheckedSendable(out)
+      let work = jobs
+      ParallelSlabs.forEach(count: work.count) { index in
+        var values: [Float]
+        switch work[index].source {
+        case .image(let volume), .subtraction(let volume):
+          values = volume.voxels.withUnsafeBufferPointer { v in parenchymaOffsets.map { v[$0] }.filter(\.isFinite) }
+        case .sampled(let sampler):
+          values = parenchymaOffsets.compactMap { n -> Float? in
+            let k = n / grid.sliceVoxelCount, j = (n / grid.dims.x) % grid.dims.y, i = n % grid.dims.x
+            return sampler.value(at: grid.world(i, j, k)).flatMap { $0.isFinite ? $0 : nil }
+          }
+        }
+        let median = RobustStatistics.median(of: values) ?? 0
+        var spread = 0.0
+        if case .subtraction = work[index].source {
+          for n in values.indices { values[n] = Float(abs(Double(values[n]) - median)) }
+          spread = 1.4826 * (RobustStatistics.median(of: values) ?? 0)
+        }
+        target.value[index] = (median, values.count, spread)
+      }
+    }
+    var parenchymaFigures: [String: ParenchymaFigures] = [:]
+    var byName: [String: (median: Double, count: Int, spread: Double)] = [:]
+    for (job, figure) in zip(jobs, figures) {
+      byName[job.name] = figure
+      if case .subtraction = job.source { continue }
+      parenchymaFigures[job.name] = ParenchymaFigures(median: figure.median, voxelCount: figure.count)
+    }
+    let avascularLimitArterial = settings.avascularK * byName["arterialSubtraction"]!.spread
+    let avascularLimitVenous = byName["venousSubtraction"].map { settings.avascularK * $0.spread }
 
     let capsuleDistance = DistanceTransform.distanceToBackground(inputs.liverMask)
     let contact = settings.capsuleContactMM > 0 ? settings.capsuleContactMM : grid.spacingMM.max() * 1.0001
@@ -104,9 +129,9 @@ public enum StudyAnalysis {
       liverMask: inputs.liverMask, arterialSubtraction: arterialSubtraction, venousSubtraction: venousSubtraction,
       avascularLimitArterial: avascularLimitArterial, avascularLimitVenous: avascularLimitVenous,
       references: PhaseReferences(
-        native: nativeReference, arterial: arterialReference, venous: venousReference, delayed: delayedReference,
-        arterialSubtraction: parenchymaMedian(arterialSubtraction, parenchymaOffsets)),
-      t2: t2Samplers.map { ($0.0, $0.1, t2References[$0.0] ?? 0) }, adc: adcSampler,
+        native: byName["native"]!.median, arterial: byName["arterial"]!.median, venous: byName["venous"]?.median,
+        delayed: byName["delayed"]?.median, arterialSubtraction: byName["arterialSubtraction"]!.median),
+      t2: t2Samplers.map { ($0.0, $0.1, byName[$0.0]?.median ?? 0) }, adc: adcSampler,
       capsuleDistance: capsuleDistance, capsuleContactMM: contact)
 
     // Lesions in parallel, in a fixed split; each report depends on its lesion only.
@@ -186,10 +211,6 @@ public enum StudyAnalysis {
       }
     }
     return offsets
-  }
-
-  static func parenchymaMedian(_ volume: Volume<Float>, _ offsets: [Int]) -> Double {
-    RobustStatistics.median(of: volume.voxels.withUnsafeBufferPointer { v in offsets.map { v[$0] }.filter(\.isFinite) }) ?? 0
   }
 
   static func classShares(_ lesions: [LesionReport]) -> [String: [String: Double]] {

@@ -37,9 +37,12 @@ public enum FocusDetection {
     }
   }
 
+  /// - Parameter motionReference: the native phase prepared for registration by
+  ///   `settings.motionCorrection` (`MotionCorrection.reference`), when the caller registers
+  ///   other phases against it too; made here when nil.
   public static func detect(
     native: Volume<Float>, arterial: Volume<Float>, liverMask: Volume<UInt8>,
-    settings: DetectionSettings = DetectionSettings()
+    settings: DetectionSettings = DetectionSettings(), motionReference: PhaseCorrelation.Reference? = nil
   ) throws(Failure) -> Result {
     guard arterial.grid.occupiesSameSpace(as: native.grid) else { throw .gridsDiffer("the arterial phase") }
     guard liverMask.grid.occupiesSameSpace(as: native.grid) else { throw .gridsDiffer("the liver mask") }
@@ -47,7 +50,9 @@ public enum FocusDetection {
     var motion: MotionCorrection.Outcome?
     if let policy = settings.motionCorrection {
       do {
-        motion = try policy.assess(arterial, against: native, mask: liverMask)
+        let reference: PhaseCorrelation.Reference
+        if let motionReference { reference = motionReference } else { reference = try policy.reference(native, mask: liverMask) }
+        motion = try policy.assess(arterial, against: reference)
       } catch {
         throw .registration(error)
       }

@@ -46,7 +46,17 @@ public struct MotionCorrection: Sendable, Hashable, Codable {
   public func assess(
     _ moving: Volume<Float>, against fixed: Volume<Float>, mask: Volume<UInt8>?
   ) throws(RegistrationError) -> Outcome {
-    let estimate = try PhaseCorrelation.estimate(fixed: fixed, moving: moving, mask: mask, marginVoxels: marginVoxels)
+    try assess(moving, against: reference(fixed, mask: mask))
+  }
+
+  /// The reference this policy registers against, for several phases in a row.
+  public func reference(_ fixed: Volume<Float>, mask: Volume<UInt8>?) throws(RegistrationError) -> PhaseCorrelation.Reference {
+    try PhaseCorrelation.Reference(fixed: fixed, mask: mask, marginVoxels: marginVoxels)
+  }
+
+  /// `assess` against a prepared reference.
+  public func assess(_ moving: Volume<Float>, against reference: PhaseCorrelation.Reference) throws(RegistrationError) -> Outcome {
+    let estimate = try reference.estimate(moving)
     let decision: Outcome.Decision =
       estimate.magnitudeMM > maximumShiftMM ? .shiftTooLarge
       : estimate.peak < minimumPeak ? .weakPeak

@@ -21,52 +21,81 @@ import Darwin
 /// References: Kuglin & Hines (1975), "The phase correlation image alignment method";
 /// Foroosh, Zerubia & Berthod (2002), doi:10.1109/83.988953.
 public enum PhaseCorrelation {
-  /// - Parameters:
-  ///   - mask: non-zero voxels define the region (e.g. the liver); nil for the whole volume.
-  ///   - marginVoxels: voxels added around the mask's bounding box on every side.
-  ///   - refinements: further passes, each on the moving volume resampled by the shift found so
-  ///     far; the window's pull towards zero shift grows with the shift, so measuring the small
-  ///     residual removes it.
-  ///   - feature: what is compared; gradient magnitude unless both volumes share one contrast.
+  /// The fixed side of a registration, prepared once: the compared region and the fixed
+  /// volume's spectrum. Several moving volumes (the arterial, venous and delayed phases against
+  /// the native one) are registered against one reference without recomputing it.
+  public struct Reference: Sendable {
+    let grid: Grid
+    let region: CorrelationRegion
+    let fft: RealFFT3D
+    let spectrum: FFTBuffer
+    let feature: Feature
+    let refinements: Int
+
+    /// - Parameters:
+    ///   - mask: non-zero voxels define the region (e.g. the liver); nil for the whole volume.
+    ///   - marginVoxels: voxels added around the mask's bounding box on every side.
+    ///   - refinements: further passes, each on the moving volume resampled by the shift found
+    ///     so far; the window's pull towards zero shift grows with the shift, so measuring the
+    ///     small residual removes it.
+    ///   - feature: what is compared; gradient magnitude unless both volumes share one contrast.
+    ///   - decimation: voxels per cell (nil: about as long as the longest voxel side).
+    public init(
+      fixed: Volume<Float>, mask: Volume<UInt8>? = nil, marginVoxels: Int = 8, refinements: Int = 2,
+      feature: Feature = .gradientMagnitude, decimation: SIMD3<Int>? = nil
+    ) throws(RegistrationError) {
+      let grid = fixed.grid
+      var lower = SIMD3<Int>(0, 0, 0)
+      var upper = grid.dims &- 1
+      if let mask {
+        guard mask.grid.occupiesSameSpace(as: grid) else { throw .gridsDiffer("the mask and the volumes") }
+        guard let box = mask.nonZeroBounds() else { throw .emptyMask }
+        lower = pointwiseMax(box.lower &- marginVoxels, SIMD3(0, 0, 0))
+        upper = pointwiseMin(box.upper &+ marginVoxels, grid.dims &- 1)
+      }
+      self.grid = grid
+      region = CorrelationRegion(
+        grid: grid, lower: lower, crop: upper &- lower &+ 1,
+        factor: decimation ?? CorrelationRegion.automaticFactor(grid.spacingMM))
+      fft = RealFFT3D.shared(dims: region.fftSize)
+      spectrum = FFTBuffer(floats: fft.complexFloatCount)
+      fft.forward(region.windowed(fixed, shift: .zero, feature: feature), into: spectrum)
+      self.feature = feature
+      self.refinements = refinements
+    }
+
+    /// The shift of `moving` against the fixed volume. Each pass samples the moving volume at
+    /// x + the shift found so far (trilinear, at full resolution, then averaged into cells) and
+    /// measures the residual.
+    public func estimate(_ moving: Volume<Float>) throws(RegistrationError) -> TranslationEstimate {
+      guard grid.occupiesSameSpace(as: moving.grid) else { throw .gridsDiffer("the fixed and moving volumes") }
+      let factor = SIMD3<Double>(Double(region.factor.x), Double(region.factor.y), Double(region.factor.z))
+      var total = SIMD3<Double>()
+      var peak = 0.0, ratio = 0.0
+      for pass in 0...refinements {
+        let movingSpectrum = FFTBuffer(floats: fft.complexFloatCount)
+        fft.forward(region.windowed(moving, shift: total, feature: feature), into: movingSpectrum)
+        let found = PhaseCorrelation.correlate(spectrum, movingSpectrum, size: region.fftSize, fft: fft)
+        let step = found.shift * factor
+        total += step
+        (peak, ratio) = (found.peak, found.ratio)
+        if pass > 0, (step * step).sum() < 0.05 * 0.05 { break }
+      }
+      let world = grid.voxelToWorld.applyLinear(total)
+      return TranslationEstimate(
+        shiftVoxels: total, shiftMM: world, magnitudeMM: (world * world).sum().squareRoot(), peak: peak, peakToSecond: ratio)
+    }
+  }
+
+  /// The shift of `moving` against `fixed` (parameters as for `Reference`).
   public static func estimate(
     fixed: Volume<Float>, moving: Volume<Float>, mask: Volume<UInt8>? = nil, marginVoxels: Int = 8,
     refinements: Int = 2, feature: Feature = .gradientMagnitude, decimation: SIMD3<Int>? = nil
   ) throws(RegistrationError) -> TranslationEstimate {
-    let grid = fixed.grid
-    guard grid.occupiesSameSpace(as: moving.grid) else { throw .gridsDiffer("the fixed and moving volumes") }
-    var lower = SIMD3<Int>(0, 0, 0)
-    var upper = grid.dims &- 1
-    if let mask {
-      guard mask.grid.occupiesSameSpace(as: grid) else { throw .gridsDiffer("the mask and the volumes") }
-      guard let box = mask.nonZeroBounds() else { throw .emptyMask }
-      lower = pointwiseMax(box.lower &- marginVoxels, SIMD3(0, 0, 0))
-      upper = pointwiseMin(box.upper &+ marginVoxels, grid.dims &- 1)
-    }
-    let region = CorrelationRegion(
-      grid: grid, lower: lower, crop: upper &- lower &+ 1, factor: decimation ?? CorrelationRegion.automaticFactor(grid.spacingMM))
-    let size = region.fftSize
-    let fft = RealFFT3D.shared(dims: size)
-    let factor = SIMD3<Double>(Double(region.factor.x), Double(region.factor.y), Double(region.factor.z))
-
-    // The fixed spectrum is computed once; each pass samples the moving volume at x + the
-    // shift found so far (trilinear, at full resolution, then averaged into cells) and
-    // measures the residual.
-    let fixedSpectrum = FFTBuffer(floats: fft.complexFloatCount)
-    fft.forward(region.windowed(fixed, shift: .zero, feature: feature), into: fixedSpectrum)
-    var total = SIMD3<Double>()
-    var peak = 0.0, ratio = 0.0
-    for pass in 0...refinements {
-      let movingSpectrum = FFTBuffer(floats: fft.complexFloatCount)
-      fft.forward(region.windowed(moving, shift: total, feature: feature), into: movingSpectrum)
-      let found = correlate(fixedSpectrum, movingSpectrum, size: size, fft: fft)
-      let step = found.shift * factor
-      total += step
-      (peak, ratio) = (found.peak, found.ratio)
-      if pass > 0, (step * step).sum() < 0.05 * 0.05 { break }
-    }
-    let world = grid.voxelToWorld.applyLinear(total)
-    return TranslationEstimate(
-      shiftVoxels: total, shiftMM: world, magnitudeMM: (world * world).sum().squareRoot(), peak: peak, peakToSecond: ratio)
+    guard fixed.grid.occupiesSameSpace(as: moving.grid) else { throw .gridsDiffer("the fixed and moving volumes") }
+    let reference = try Reference(
+      fixed: fixed, mask: mask, marginVoxels: marginVoxels, refinements: refinements, feature: feature, decimation: decimation)
+    return try reference.estimate(moving)
   }
 
   /// The shift of the moving crop against the fixed one from their spectra (the moving
