@@ -19,13 +19,17 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
   /// Blood products are flagged when at least this share of a lesion's voxels is hyperintense
   /// on native T1 (≥ +`signalCutoff` against the parenchyma). Default 0.10.
   public var bloodProductsMinShare = 0.10
-  /// Shape: irregular when solidity is under this. Default 0.70.
-  public var irregularSolidityBelow = 0.70
+  /// Shape: irregular when solidity (voxels over the digital convex hull's) is under this.
+  /// Default 0.90: voxelised spheres and ellipsoids score 0.97–1, a cluster of four
+  /// overlapping balls 0.84. Provisional until calibrated against the phantoms' truth.
+  public var irregularSolidityBelow = 0.90
   /// Shape: oval when the longest principal axis is at least this times the middle one
   /// (and not irregular), else round. Default 1.4.
   public var ovalAxisRatio = 1.4
-  /// Surface: lobulated when convexity is under this, else smooth. Default 0.90.
-  public var lobulatedConvexityBelow = 0.90
+  /// Surface: lobulated when convexity (the digital convex hull's surface over the lesion's)
+  /// is under this, else smooth. Default 0.97: convex lesions score 1, the four-ball
+  /// cluster 0.96. Provisional until calibrated against the phantoms' truth.
+  public var lobulatedConvexityBelow = 0.97
   /// Contour: blurred when the edge width (lesion–liver contrast over the median gradient
   /// across the lesion's boundary) is at least this, else sharp. Default 3 mm.
   public var blurredEdgeWidthMM = 3.0
@@ -36,6 +40,16 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
   /// lies in the third of its depth nearest the capsule (a cone with its base on the capsule:
   /// 0.70; a sphere: 0.26; a hemisphere: 0.48). Default 0.55.
   public var shuntBaseShare = 0.55
+  /// Fluid–fluid level: the direction of gravity in world coordinates (RAS+; a supine patient's
+  /// posterior, (0, −1, 0), by default).
+  public var gravity = [0.0, -1.0, 0.0]
+  /// Fluid–fluid level: a cavity of at least this many voxels is examined. Default 20.
+  public var fluidLevelMinimumVoxels = 20
+  /// Fluid–fluid level: present when one horizontal split of the cavity explains at least this
+  /// share of its signal variance (T2 where given, else native T1), and ... Default 0.6.
+  public var fluidLevelExplainedVariance = 0.6
+  /// ... and the two layers' means differ by at least this ratio. Default 0.10.
+  public var fluidLevelContrast = 0.10
 
   public init() {}
 }

@@ -123,7 +123,47 @@ struct LesionContext: @unchecked Sendable {
         convexity: geometry.convexity, contourClass: contourClass, edgeWidthMM: edgeWidth),
       enhancement: enhancement, signal: signal, meanADC: meanADC,
       bloodProducts: LesionReport.BloodProducts(present: bloodShare >= settings.bloodProductsMinShare, share: bloodShare),
+      fluidLevel: fluidLevel(cavity: zip(offsets, avascular).filter(\.1).map(\.0)),
       flags: flags)
+  }
+
+  /// The best horizontal split of the cavity's signal: the voxels sorted by height along
+  /// −gravity, every split between two heights that leaves at least a fifth on each side tried,
+  /// the one explaining the most variance kept (one pass with running sums).
+  func fluidLevel(cavity: [Int]) -> LesionReport.FluidLevel {
+    let (nx, ny) = (grid.dims.x, grid.dims.y)
+    let up = -SIMD3(settings.gravity[0], settings.gravity[1], settings.gravity[2])
+    let name = t2.first?.0 ?? "nativeT1"
+    var samples: [(height: Double, value: Double)] = []
+    for n in cavity {
+      let p = grid.world(n % nx, (n / nx) % ny, n / (nx * ny))
+      let value = t2.first.map { $0.1.value(at: p) } ?? native.voxels[n]
+      if let value, value.isFinite { samples.append(((p * up).sum(), Double(value))) }
+    }
+    let none = LesionReport.FluidLevel(present: false, image: name, explainedVariance: 0, lowerToUpper: 1, levelMM: nil)
+    guard samples.count >= settings.fluidLevelMinimumVoxels else { return none }
+    samples.sort { $0.height < $1.height }
+    let total = samples.reduce(0) { $0 + $1.value }, totalSquares = samples.reduce(0) { $0 + $1.value * $1.value }
+    let count = Double(samples.count)
+    let totalSS = totalSquares - total * total / count
+    guard totalSS > 0 else { return none }
+    var best = (explained: 0.0, index: 0, lowerMean: 0.0, upperMean: 0.0)
+    var lowerSum = 0.0
+    for i in 0..<(samples.count - 1) {
+      lowerSum += samples[i].value
+      let lowerCount = Double(i + 1), upperCount = count - lowerCount
+      guard samples[i + 1].height > samples[i].height, lowerCount >= count / 5, upperCount >= count / 5 else { continue }
+      let lowerMean = lowerSum / lowerCount, upperMean = (total - lowerSum) / upperCount
+      // Between-layer sum of squares over the total.
+      let explained = (lowerCount * upperCount / count) * (lowerMean - upperMean) * (lowerMean - upperMean) / totalSS
+      if explained > best.explained { best = (explained, i, lowerMean, upperMean) }
+    }
+    guard best.upperMean != 0 else { return none }
+    let ratio = best.lowerMean / best.upperMean
+    let level = (samples[best.index].height + samples[best.index + 1].height) / 2
+    let present = best.explained >= settings.fluidLevelExplainedVariance && abs(ratio - 1) >= settings.fluidLevelContrast
+    return LesionReport.FluidLevel(
+      present: present, image: name, explainedVariance: best.explained, lowerToUpper: ratio, levelMM: best.explained > 0 ? level : nil)
   }
 
   /// Max 3D diameter of the largest 26-connected part of the avascular voxels.

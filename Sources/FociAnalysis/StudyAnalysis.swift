@@ -158,7 +158,7 @@ public enum StudyAnalysis {
       largestAvascularZoneMM: lesions.map(\.avascular.largestZoneDiameterMM).filter { $0 > 0 }.max(),
       flagCounts: [
         "small": lesions.count { $0.flags.small }, "arterialOnly": lesions.count { $0.flags.arterialOnly },
-        "shuntLike": lesions.count { $0.flags.shuntLike }, "bloodProducts": lesions.count { $0.bloodProducts.present },
+        "shuntLike": lesions.count { $0.flags.shuntLike }, "bloodProducts": lesions.count { $0.bloodProducts.present }, "fluidLevel": lesions.count { $0.fluidLevel.present },
         "avascular": lesions.count { $0.avascular.voxelCount > 0 },
       ],
       classShares: classShares(lesions))

@@ -70,6 +70,21 @@ public struct LesionReport: Sendable, Hashable, Codable {
   }
   public var bloodProducts: BloodProducts
 
+  /// A flat, gravity-dependent step of signal inside the avascular cavity.
+  public struct FluidLevel: Sendable, Hashable, Codable {
+    public var present: Bool
+    /// Image examined: the first T2's name, or `nativeT1`.
+    public var image: String
+    /// Share of the cavity's signal variance explained by the best horizontal split (0 when the
+    /// cavity is too small to examine).
+    public var explainedVariance: Double
+    /// Mean of the dependent (lower) layer over the upper layer's.
+    public var lowerToUpper: Double
+    /// Height of the split along −gravity, in world mm.
+    public var levelMM: Double?
+  }
+  public var fluidLevel: FluidLevel
+
   public struct Flags: Sendable, Hashable, Codable {
     public var small: Bool
     public var arterialOnly: Bool

@@ -57,6 +57,21 @@ struct StudyAnalysisTests {
     #expect(report.motion["arterial"]?.decision == "negligible" && report.motion["venous"]?.decision == "negligible")
   }
 
+  @Test("a layered cavity has a fluid level at its centre's height; uniform cavities have none")
+  func fluidLevel() throws {
+    let study = SyntheticStudy(fluidLevel: true)
+    let report = try StudyAnalysis.analyze(
+      StudyInputs(native: study.native, arterial: study.arterial, venous: study.venous, liverMask: study.liverMask)).report
+    let layered = Self.lesion(near: SyntheticStudy.layered.centre, in: report)
+    #expect(layered.fluidLevel.present && layered.fluidLevel.image == "nativeT1", "\(layered.fluidLevel)")
+    #expect(layered.fluidLevel.lowerToUpper > 1.5)
+    // Voxel (0, 0, 0) sits at the world origin here, so the level is the centre's y.
+    #expect(abs((layered.fluidLevel.levelMM ?? 0) - SyntheticStudy.layered.centre.y) <= 1.4, "\(layered.fluidLevel)")
+    let cored = Self.lesion(near: SyntheticStudy.cored.centre, in: report)
+    #expect(!cored.fluidLevel.present && cored.fluidLevel.explainedVariance < 0.3, "\(cored.fluidLevel)")
+    #expect(report.summary.flagCounts["fluidLevel"] == 1)
+  }
+
   @Test("without a venous phase the avascular rule uses the arterial phase and nothing is arterial-only")
   func arterialOnlyStudy() throws {
     let study = SyntheticStudy(seed: 2)
@@ -103,5 +118,48 @@ struct StudyAnalysisTests {
     shifted.voxelToWorld.rows.0.w = 5000
     inputs.t2 = [StudyInputs.Named(name: "t2", volume: Volume(grid: shifted, repeating: Float(1)))]
     #expect(attempt(inputs)?.role == "t2")
+  }
+}
+
+@Suite("Lesion shape classes")
+struct ShapeClassTests {
+  /// A study whose lesions are the given shapes (mm, voxel (0,0,0) at the origin), each
+  /// enhancing uniformly in the arterial phase; noiseless.
+  static func study(_ shapes: [(SIMD3<Double>) -> Bool]) -> StudyInputs {
+    let grid = Grid(dims: SIMD3(120, 100, 36), spacingMM: SIMD3(1.4, 1.4, 3.5))
+    var native = [Float](repeating: 100, count: grid.voxelCount), arterial = native
+    var liver = [UInt8](repeating: 0, count: grid.voxelCount)
+    for k in 0..<36 { for j in 0..<100 { for i in 0..<120 {
+      let p = SIMD3(Double(i), Double(j), Double(k)) * grid.spacingMM
+      let e = (p - SIMD3(84, 70, 63)) / SIMD3(80, 66, 58)
+      guard (e * e).sum() <= 1 else { continue }
+      let n = grid.offset(i, j, k)
+      liver[n] = 1
+      // A faint deterministic texture, so the parenchyma has a spread.
+      native[n] = 200 + Float((i * 7 + j * 13 + k * 5) % 5)
+      arterial[n] = shapes.contains { $0(p) } ? 420 : 240 + Float((i * 11 + j * 3 + k * 7) % 5)
+    } } }
+    return StudyInputs(native: Volume(grid: grid, voxels: native), arterial: Volume(grid: grid, voxels: arterial), liverMask: Volume(grid: grid, voxels: liver))
+  }
+
+  @Test("a sphere is round, a 2:1 ellipsoid oval, a cluster of blobs irregular and lobulated")
+  func classes() throws {
+    func ball(_ c: SIMD3<Double>, _ r: Double) -> (SIMD3<Double>) -> Bool { { (($0 - c) * ($0 - c)).sum() <= r * r } }
+    let round = ball(SIMD3(45, 45, 40), 12)
+    let oval: (SIMD3<Double>) -> Bool = { p in
+      let d = (p - SIMD3(120, 45, 45)) / SIMD3(22, 11, 11)
+      return (d * d).sum() <= 1
+    }
+    // Four overlapping balls of radius 9 mm, 15 mm apart: a lobulated lesion.
+    let lobes = [SIMD3(82.0, 100, 75), SIMD3(97, 100, 75), SIMD3(89.5, 113, 75), SIMD3(89.5, 104.3, 87.2)]
+    let cluster: (SIMD3<Double>) -> Bool = { p in lobes.contains { c in ((p - c) * (p - c)).sum() <= 81 } }
+    let report = try StudyAnalysis.analyze(Self.study([round, oval, cluster])).report
+    #expect(report.lesions.count == 3)
+    func at(_ c: SIMD3<Double>) -> LesionReport { StudyAnalysisTests.lesion(near: c, in: report) }
+    let r = at(SIMD3(45, 45, 40)), o = at(SIMD3(120, 45, 45)), c = at(SIMD3(89.5, 104, 78))
+    #expect(r.shape.shapeClass == .round, "\(r.shape)")
+    #expect(o.shape.shapeClass == .oval, "\(o.shape)")
+    #expect(c.shape.shapeClass == .irregular, "\(c.shape)")
+    #expect(r.shape.surfaceClass == .smooth && c.shape.surfaceClass == .lobulated, "\(r.shape) \(c.shape)")
   }
 }

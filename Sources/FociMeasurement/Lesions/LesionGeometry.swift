@@ -44,9 +44,11 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
   /// faces (Cauchy–Crofton), so the estimate is unbiased for curved surfaces and
   /// underestimates only surfaces that lie along the voxel faces.
   public var surfaceAreaMM2: Double
-  /// Volume / convex hull volume (1 for a convex lesion).
+  /// Voxels over the voxels of the digital convex hull (those whose centres lie in the hull of
+  /// the lesion's voxel centres): 1 for a digitally convex lesion.
   public var solidity: Double
-  /// Convex hull area / surface area (about 1 for smooth convex lesions, less for lobulated).
+  /// Surface area of the digital convex hull over the lesion's, both by the ⅔ face rule: 1 for
+  /// a digitally convex lesion, less for a lobulated one.
   public var convexity: Double
 
   /// Measures the lesion made of `runs` (raster order) on `grid`.
@@ -164,8 +166,29 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
     axialShortDiameterMM = best.short
     axialSlice = best.slice
 
-    // Exposed voxel faces: run ends along x; along y and z, the parts of each run not covered
-    // by the lesion's runs in the neighbouring row.
+    let exposed = Self.exposedFaces(runs)
+    let hullRuns = Self.digitalHull(runs)
+    let hullExposed = Self.exposedFaces(hullRuns)
+    let hullVoxels = hullRuns.reduce(0) { $0 + $1.length }
+    func length(_ v: SIMD3<Double>) -> Double { (v * v).sum().squareRoot() }
+    let faceAreas = SIMD3(
+      length(LatticeHull.crossD(columns[1], columns[2])), length(LatticeHull.crossD(columns[0], columns[2])),
+      length(LatticeHull.crossD(columns[0], columns[1])))
+    surfaceAreaMM2 = (exposed * faceAreas).sum() * 2 / 3
+    // Solidity and convexity compare the lesion with its digital convex hull (the voxels whose
+    // centres lie in the hull of its voxel centres), measured the same way: both are then
+    // exactly 1 for a digitally convex lesion, whatever the slice thickness. (The hull of the
+    // voxel boxes above is larger than any voxelised shape by up to half a voxel all round,
+    // which on 3.5 mm slices would make a small sphere look a third hollow.)
+    solidity = hullVoxels > 0 ? n / Double(hullVoxels) : 1
+    let hullSurface = (hullExposed * faceAreas).sum() * 2 / 3
+    convexity = surfaceAreaMM2 > 0 ? hullSurface / surfaceAreaMM2 : 1
+  }
+
+  /// Exposed voxel faces normal to x, y and z: run ends along x; along y and z, the parts of
+  /// each run not covered by the runs of the neighbouring row.
+  static func exposedFaces(_ runs: [LesionRuns.Run]) -> SIMD3<Double> {
+    guard !runs.isEmpty else { return .zero }
     var rows: [SIMD2<Int32>: Range<Int>] = [:]
     var start = 0
     for i in 1...runs.count where i == runs.count || runs[i].y != runs[start].y || runs[i].z != runs[start].z {
@@ -181,18 +204,59 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
       }
       return total
     }
-    var exposed = SIMD3<Double>()  // face counts normal to x, y, z
+    var exposed = SIMD3<Double>()
     for r in runs {
       exposed.x += 2
       exposed.y += Double(2 * r.length - covered(r, by: SIMD2(r.y - 1, r.z)) - covered(r, by: SIMD2(r.y + 1, r.z)))
       exposed.z += Double(2 * r.length - covered(r, by: SIMD2(r.y, r.z - 1)) - covered(r, by: SIMD2(r.y, r.z + 1)))
     }
-    func length(_ v: SIMD3<Double>) -> Double { (v * v).sum().squareRoot() }
-    let faceAreas = SIMD3(
-      length(LatticeHull.crossD(columns[1], columns[2])), length(LatticeHull.crossD(columns[0], columns[2])),
-      length(LatticeHull.crossD(columns[0], columns[1])))
-    surfaceAreaMM2 = (exposed * faceAreas).sum() * 2 / 3
-    solidity = convexHullVolumeMM3 > 0 ? volumeMM3 / convexHullVolumeMM3 : 1
-    convexity = surfaceAreaMM2 > 0 ? convexHullAreaMM2 / surfaceAreaMM2 : 1
+    return exposed
+  }
+
+  /// The digital convex hull of a lesion as runs: every voxel whose centre lies in the convex
+  /// hull of the lesion's voxel centres (exact: each row's interval comes from integer
+  /// half-space tests against the hull's faces).
+  static func digitalHull(_ runs: [LesionRuns.Run]) -> [LesionRuns.Run] {
+    var points: [SIMD3<Int64>] = []
+    points.reserveCapacity(2 * runs.count)
+    for r in runs {
+      points.append(SIMD3(Int64(r.x0), Int64(r.y), Int64(r.z)))
+      points.append(SIMD3(Int64(r.x1) - 1, Int64(r.y), Int64(r.z)))
+    }
+    let hull = LatticeHull(points)
+    let lowerY = runs.map(\.y).min()!, upperY = runs.map(\.y).max()!
+    let lowerZ = runs.first!.z, upperZ = runs.last!.z
+    guard !hull.triangles.isEmpty else {
+      // Flat (all centres in one plane): the lesion is its own hull.
+      return runs
+    }
+    let planes = hull.triangles.map { t -> (normal: SIMD3<Int64>, offset: Int64) in
+      let (a, b, c) = (hull.vertices[Int(t.x)], hull.vertices[Int(t.y)], hull.vertices[Int(t.z)])
+      let normal = LatticeHull.cross(b &- a, c &- a)
+      return (normal, LatticeHull.dot(normal, a))
+    }
+    func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { let q = a / b; return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q }
+    var out: [LesionRuns.Run] = []
+    for z in lowerZ...upperZ {
+      for y in lowerY...upperY {
+        // normal · (x, y, z) ≤ offset for every face.
+        var low = Int64.min, high = Int64.max
+        var empty = false
+        for plane in planes {
+          let rest = plane.offset - plane.normal.y * Int64(y) - plane.normal.z * Int64(z)
+          let nx = plane.normal.x
+          if nx > 0 {
+            high = min(high, floorDiv(rest, nx))
+          } else if nx < 0 {
+            low = max(low, -floorDiv(rest, -nx))
+          } else if rest < 0 {
+            empty = true
+            break
+          }
+        }
+        if !empty, low <= high, low > Int64.min, high < Int64.max { out.append(LesionRuns.Run(x0: Int32(low), x1: Int32(high + 1), y: y, z: z)) }
+      }
+    }
+    return out
   }
 }
