@@ -88,6 +88,7 @@ if withBenchmarks {
     ("Components", ["FociCore", "FociComponents"]),
     ("Detection", ["FociCore", "FociDetection", "FociPhantom"]),
     ("Phantom", ["FociPhantom"]),
+    ("Measurement", ["FociCore", "FociComponents", "FociMeasurement"]),
   ]
   for suite in suites {
     package.targets.append(

@@ -113,6 +113,40 @@ struct LesionGeometryTests {
     }
   }
 
+  @Test("the digital hull holds exactly the voxels whose centres lie in the hull of the centres", arguments: [UInt64(7), 8, 9])
+  func digitalHull(seed: UInt64) {
+    var rng = SeededGenerator(seed: seed)
+    let dims = SIMD3(12, 11, 7)
+    let grid = Grid(dims: dims, spacingMM: Self.spacing)
+    var mask = Volume(grid: grid, repeating: UInt8(0))
+    for n in 0..<grid.voxelCount where Double.random(in: 0..<1, using: &rng) < 0.3 { mask.voxels[n] = 1 }
+    let components = ConnectedComponents.label(mask)
+    let runs = LesionRuns(components.labels, count: components.count)
+    for lesion in runs.lesions where lesion.count > 3 {
+      // Reference: every voxel centre of the lesion, every face of their hull, every voxel.
+      var centres: [SIMD3<Int64>] = []
+      for r in lesion { for x in r.x0..<r.x1 { centres.append(SIMD3(Int64(x), Int64(r.y), Int64(r.z))) } }
+      let hull = LatticeHull(centres)
+      var expected: Set<SIMD3<Int64>> = []
+      if hull.triangles.isEmpty {
+        expected = Set(centres)
+      } else {
+        for k in 0..<dims.z { for j in 0..<dims.y { for i in 0..<dims.x {
+          let p = SIMD3<Int64>(Int64(i), Int64(j), Int64(k))
+          let inside = hull.triangles.allSatisfy { t in
+            let (a, b, c) = (hull.vertices[Int(t.x)], hull.vertices[Int(t.y)], hull.vertices[Int(t.z)])
+            return LatticeHull.dot(LatticeHull.cross(b &- a, c &- a), p &- a) <= 0
+          }
+          if inside { expected.insert(p) }
+        } } }
+      }
+      var found: Set<SIMD3<Int64>> = []
+      for r in LesionGeometry.digitalHull(lesion) { for x in r.x0..<r.x1 { found.insert(SIMD3(Int64(x), Int64(r.y), Int64(r.z))) } }
+      #expect(found == expected)
+      #expect(Set(centres).isSubset(of: found))
+    }
+  }
+
   @Test("runs gather every lesion in raster order")
   func runs() {
     let grid = Grid(dims: SIMD3(6, 3, 2), spacingMM: SIMD3(1, 1, 1))

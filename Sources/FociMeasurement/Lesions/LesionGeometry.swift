@@ -217,11 +217,20 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
   /// hull of the lesion's voxel centres (exact: each row's interval comes from integer
   /// half-space tests against the hull's faces).
   static func digitalHull(_ runs: [LesionRuns.Run]) -> [LesionRuns.Run] {
+    // The hull of the voxel centres; per slice only the 2D hull's vertices can be extreme.
     var points: [SIMD3<Int64>] = []
-    points.reserveCapacity(2 * runs.count)
-    for r in runs {
-      points.append(SIMD3(Int64(r.x0), Int64(r.y), Int64(r.z)))
-      points.append(SIMD3(Int64(r.x1) - 1, Int64(r.y), Int64(r.z)))
+    var sliceStart = 0
+    while sliceStart < runs.count {
+      let z = runs[sliceStart].z
+      var planar: [SIMD2<Int64>] = []
+      var end = sliceStart
+      while end < runs.count, runs[end].z == z {
+        planar.append(SIMD2(Int64(runs[end].x0), Int64(runs[end].y)))
+        planar.append(SIMD2(Int64(runs[end].x1) - 1, Int64(runs[end].y)))
+        end += 1
+      }
+      for p in PlanarHull.vertices(&planar) { points.append(SIMD3(p.x, p.y, Int64(z))) }
+      sliceStart = end
     }
     let hull = LatticeHull(points)
     let lowerY = runs.map(\.y).min()!, upperY = runs.map(\.y).max()!
@@ -230,14 +239,17 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
       // Flat (all centres in one plane): the lesion is its own hull.
       return runs
     }
-    let planes = hull.triangles.map { t -> (normal: SIMD3<Int64>, offset: Int64) in
+    // Each face with the z range of its vertices: a slice's section of the hull is bounded by
+    // the faces that reach its plane only.
+    let faces = hull.triangles.map { t -> (normal: SIMD3<Int64>, offset: Int64, zRange: ClosedRange<Int64>) in
       let (a, b, c) = (hull.vertices[Int(t.x)], hull.vertices[Int(t.y)], hull.vertices[Int(t.z)])
       let normal = LatticeHull.cross(b &- a, c &- a)
-      return (normal, LatticeHull.dot(normal, a))
+      return (normal, LatticeHull.dot(normal, a), min(a.z, b.z, c.z)...max(a.z, b.z, c.z))
     }
     func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { let q = a / b; return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q }
     var out: [LesionRuns.Run] = []
     for z in lowerZ...upperZ {
+      let planes = faces.filter { $0.zRange.contains(Int64(z)) }
       for y in lowerY...upperY {
         // normal · (x, y, z) ≤ offset for every face.
         var low = Int64.min, high = Int64.max
