@@ -45,6 +45,13 @@ struct Analyze: ParsableCommand {
   @Option(help: "Signal and enhancement class cut-off: ±this ratio against the parenchyma.") var signalCutoff = 0.10
   @Option(help: "Avascular: subtraction under this many robust SDs of the parenchyma's, in each phase.") var avascularK = 3.0
   @Option(help: "Lesions with a max 3D diameter under this (mm) are flagged small.") var smallDiameter = 5.0
+  @Option(help: "Blood products: flagged when at least this share of voxels is bright on native T1.") var bloodProductsShare = 0.10
+  @Option(help: "Shape: irregular under this solidity (voxels over the digital convex hull's).") var irregularSolidity = 0.90
+  @Option(help: "Shape: oval from this ratio of the longest to the middle principal axis.") var ovalAxisRatio = 1.4
+  @Option(help: "Surface: lobulated under this convexity (hull surface over lesion surface).") var lobulatedConvexity = 0.97
+  @Option(help: "Contour: blurred from this edge width, mm (contrast over boundary gradient).") var blurredEdge = 5.3
+  @Option(help: "Capsule contact distance, mm (0 = the largest voxel side).") var capsuleContact = 0.0
+  @Option(help: "Shunt-like: touching the capsule with at least this share in the third of its depth nearest it.") var shuntBaseShare = 0.55
   @Flag(help: "Print the whole lesions.json on standard output instead of the summary.") var json = false
 
   func validate() throws {
@@ -54,6 +61,13 @@ struct Analyze: ParsableCommand {
     guard minVoxels >= 1 else { throw ValidationError("--min-voxels must be at least 1.") }
     guard k > 0, smoothing >= 0, maxShift > 0, (0...1).contains(minPeak), signalCutoff > 0, avascularK > 0 else {
       throw ValidationError("--k, --signal-cutoff and --avascular-k must be positive, --smoothing not negative, --min-peak within 0...1.")
+    }
+    for (name, value) in [("--blood-products-share", bloodProductsShare), ("--irregular-solidity", irregularSolidity), ("--shunt-base-share", shuntBaseShare)]
+    where !(0...1).contains(value) {
+      throw ValidationError("\(name) must be within 0...1.")
+    }
+    guard ovalAxisRatio >= 1, lobulatedConvexity > 0, blurredEdge > 0, capsuleContact >= 0 else {
+      throw ValidationError("--oval-axis-ratio must be at least 1, --lobulated-convexity and --blurred-edge positive, --capsule-contact not negative.")
     }
   }
 
@@ -75,6 +89,13 @@ struct Analyze: ParsableCommand {
     s.signalCutoff = signalCutoff
     s.avascularK = avascularK
     s.smallDiameterMM = smallDiameter
+    s.bloodProductsMinShare = bloodProductsShare
+    s.irregularSolidityBelow = irregularSolidity
+    s.ovalAxisRatio = ovalAxisRatio
+    s.lobulatedConvexityBelow = lobulatedConvexity
+    s.blurredEdgeWidthMM = blurredEdge
+    s.capsuleContactMM = capsuleContact
+    s.shuntBaseShare = shuntBaseShare
     return s
   }
 

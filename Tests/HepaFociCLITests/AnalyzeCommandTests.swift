@@ -60,6 +60,20 @@ struct AnalyzeCommandTests {
     #expect(try lesions(a.stdout) == lesions(b.stdout))
   }
 
+  @Test("settings reach lesions.json; bad settings are usage errors")
+  func settings() throws {
+    let (dir, _) = try writeStudy()
+    let out = folder.file("set")
+    let result = try CLI.run(["analyze", dir, "--out", out, "--k", "4", "--oval-axis-ratio", "1.2", "--blurred-edge", "2", "--json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+    let settings = json["settings"] as! [String: Any]
+    #expect(settings["ovalAxisRatio"] as? Double == 1.2 && settings["blurredEdgeWidthMM"] as? Double == 2)
+    let bad = try CLI.run(["analyze", dir, "--out", folder.file("bad"), "--irregular-solidity", "1.5"])
+    #expect(bad.status == 64 && bad.stderr.contains("--irregular-solidity"))
+    #expect(!FileManager.default.fileExists(atPath: folder.file("bad")))
+  }
+
   @Test("bad studies: an error naming the file, its exit code, and no output")
   func badInputs() throws {
     let (dir, study) = try writeStudy()
