@@ -13,6 +13,8 @@ struct LesionContext: @unchecked Sendable {
   let venous: Volume<Float>?
   let delayed: Volume<Float>?
   let liverMask: Volume<UInt8>
+  /// The lesion label map (ids as in the report).
+  let labels: LabelVolume
   let arterialSubtraction: Volume<Float>
   let venousSubtraction: Volume<Float>?
   let avascularLimitArterial: Double
@@ -191,7 +193,13 @@ struct LesionContext: @unchecked Sendable {
   /// (those with a face neighbour outside the lesion): about the width of the edge in mm.
   func edgeWidth(offsets: [Int], solid: [Int], id: Int) -> Double {
     let (nx, ny, nz) = (grid.dims.x, grid.dims.y, grid.dims.z)
-    let member = Set(offsets)
+    // Membership from the label map: a face neighbour with another id is outside the lesion.
+    var narrow: [UInt16] = [], wide: [UInt32] = []
+    switch labels.storage {
+    case .uint16(let l): narrow = l
+    case .uint32(let l): wide = l
+    }
+    func member(_ n: Int) -> Bool { narrow.isEmpty ? Int(wide[n]) == id : Int(narrow[n]) == id }
     let s = arterialSubtraction.voxels
     var gradients: [Float] = []
     for n in offsets {
@@ -200,7 +208,7 @@ struct LesionContext: @unchecked Sendable {
         x > 0 ? n - 1 : -1, x < nx - 1 ? n + 1 : -1, y > 0 ? n - nx : -1, y < ny - 1 ? n + nx : -1,
         z > 0 ? n - nx * ny : -1, z < nz - 1 ? n + nx * ny : -1,
       ]
-      guard neighbours.contains(where: { $0 < 0 || !member.contains($0) }) else { continue }
+      guard neighbours.contains(where: { $0 < 0 || !member($0) }) else { continue }
       let (xl, xr) = (x > 0 ? n - 1 : n, x < nx - 1 ? n + 1 : n)
       let (yl, yr) = (y > 0 ? n - nx : n, y < ny - 1 ? n + nx : n)
       let gx = Double(s[xr] - s[xl]) / (Double(xr - xl) * grid.spacingMM.x)

@@ -126,7 +126,7 @@ public enum StudyAnalysis {
 
     let context = LesionContext(
       grid: grid, settings: settings, native: inputs.native, arterial: arterial, venous: venous, delayed: delayed,
-      liverMask: inputs.liverMask, arterialSubtraction: arterialSubtraction, venousSubtraction: venousSubtraction,
+      liverMask: inputs.liverMask, labels: labels, arterialSubtraction: arterialSubtraction, venousSubtraction: venousSubtraction,
       avascularLimitArterial: avascularLimitArterial, avascularLimitVenous: avascularLimitVenous,
       references: PhaseReferences(
         native: byName["native"]!.median, arterial: byName["arterial"]!.median, venous: byName["venous"]?.median,
