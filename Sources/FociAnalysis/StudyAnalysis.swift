@@ -173,18 +173,18 @@ public enum StudyAnalysis {
 
   static func validate(_ inputs: StudyInputs) throws(AnalysisError) {
     let grid = inputs.native.grid
-    for (role, volume) in [("the arterial phase", inputs.arterial), ("the venous phase", inputs.venous), ("the delayed phase", inputs.delayed)] {
+    for (role, volume) in [(StudyRole.arterial, inputs.arterial), (.venous, inputs.venous), (.delayed, inputs.delayed)] {
       guard let volume else { continue }
       guard volume.grid.occupiesSameSpace(as: grid) else { throw .gridDiffers(role: role) }
     }
-    guard inputs.liverMask.grid.occupiesSameSpace(as: grid) else { throw .gridDiffers(role: "the liver mask") }
+    guard inputs.liverMask.grid.occupiesSameSpace(as: grid) else { throw .gridDiffers(role: .liverMask) }
     guard inputs.liverMask.voxels.contains(where: { $0 != 0 }) else { throw .emptyLiverMask }
-    for (role, volume) in [("the native phase", inputs.native), ("the arterial phase", inputs.arterial)] {
+    for (role, volume) in [(StudyRole.native, inputs.native), (.arterial, inputs.arterial)] {
       guard volume.voxels.contains(where: { $0 != 0 && $0.isFinite }) else { throw .blank(role: role) }
     }
     // T2 and ADC must cover the liver: its bounding box centre must map inside their grids.
-    var others = inputs.t2.map { ($0.name, $0.volume) }
-    if let adc = inputs.adc { others.append(("adc", adc)) }
+    var others = inputs.t2.map { (StudyRole.t2($0.name), $0.volume) }
+    if let adc = inputs.adc { others.append((.adc, adc)) }
     let box = liverBox(inputs.liverMask)
     let centre = inputs.liverMask.grid.voxelToWorld.apply(
       SIMD3<Double>(Double(box.lower.x + box.upper.x), Double(box.lower.y + box.upper.y), Double(box.lower.z + box.upper.z)) / 2)

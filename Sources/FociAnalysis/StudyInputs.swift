@@ -37,15 +37,45 @@ public struct StudyInputs: Sendable {
   }
 }
 
+/// The part an image plays in a study.
+public enum StudyRole: Hashable, Sendable, CustomStringConvertible {
+  case native, arterial, venous, delayed, liverMask, adc
+  /// A T2-weighted image, by the name it is reported under.
+  case t2(String)
+
+  /// The short name used in lesions.json: `native`, `arterial`, `venous`, `delayed`,
+  /// `liverMask`, `adc`, or the T2's name.
+  public var key: String {
+    switch self {
+    case .native: "native"
+    case .arterial: "arterial"
+    case .venous: "venous"
+    case .delayed: "delayed"
+    case .liverMask: "liverMask"
+    case .adc: "adc"
+    case .t2(let name): name
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .native, .arterial, .venous, .delayed: "the \(key) phase"
+    case .liverMask: "the liver mask"
+    case .adc: "the ADC map"
+    case .t2(let name): "the T2 image \(name)"
+    }
+  }
+}
+
 /// Why a study cannot be analysed; each names the input at fault.
 public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   /// A T1 phase or the liver mask is not on the native phase's grid.
-  case gridDiffers(role: String)
+  case gridDiffers(role: StudyRole)
   /// A T2 or ADC image whose affine cannot be inverted or that does not cover the liver.
-  case cannotRelate(role: String, reason: String)
+  case cannotRelate(role: StudyRole, reason: String)
   case emptyLiverMask
   /// Every sample of an image is zero (or not finite).
-  case blank(role: String)
+  case blank(role: StudyRole)
   case detection(String)
 
   public var description: String {
@@ -59,10 +89,10 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   }
 
   /// The input at fault, for messages that name its file.
-  public var role: String? {
+  public var role: StudyRole? {
     switch self {
     case .gridDiffers(let role), .cannotRelate(let role, _), .blank(let role): role
-    case .emptyLiverMask: "liver mask"
+    case .emptyLiverMask: .liverMask
     case .detection: nil
     }
   }

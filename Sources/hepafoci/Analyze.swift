@@ -110,7 +110,7 @@ struct Analyze: ParsableCommand {
       do {
         result = try StudyAnalysis.analyze(inputs, settings: settings)
       } catch let error as AnalysisError {
-        let file = error.role.flatMap { files.path(ofRole: $0) }
+        let file = error.role.flatMap { files.path(of: $0) }
         ExitStatus.report((file.map { "\($0): " } ?? "") + error.description)
         throw ExitCode(ExitStatus.dataError)
       }
@@ -222,55 +222,50 @@ struct StudyFiles {
     return name
   }
 
-  /// The file behind an `AnalysisError` role.
-  func path(ofRole role: String) -> String? {
-    switch role {
-    case "the native phase": native
-    case "the arterial phase": arterial
-    case "the venous phase": venous
-    case "the delayed phase": delayed
-    case "the liver mask", "liver mask": liverMask
-    case "adc": adc
-    default: t2.first { Self.stem($0) == role }
-    }
+  /// Every input with its role, required ones first.
+  var roles: [(role: StudyRole, path: String)] {
+    var all: [(StudyRole, String)] = [(.native, native), (.arterial, arterial), (.liverMask, liverMask)]
+    if let venous { all.append((.venous, venous)) }
+    if let delayed { all.append((.delayed, delayed)) }
+    if let adc { all.append((.adc, adc)) }
+    for path in t2 { all.append((.t2(Self.stem(path)), path)) }
+    return all
   }
+
+  /// The file behind an `AnalysisError` role.
+  func path(of role: StudyRole) -> String? { roles.first { $0.role == role }?.path }
 
   /// Reads every file (several at once) and digests each.
   func load() throws(NIfTIError) -> (StudyInputs, [InputRecord]) {
-    var jobs: [(role: String, path: String)] = [("native", native), ("arterial", arterial), ("liverMask", liverMask)]
-    if let venous { jobs.append(("venous", venous)) }
-    if let delayed { jobs.append(("delayed", delayed)) }
-    if let adc { jobs.append(("adc", adc)) }
-    for path in t2 { jobs.append(("t2", path)) }
+    let jobs = roles
     enum Loaded { case image(Volume<Float>), mask(Volume<UInt8>) }
     let results = UnsafeMutableBufferPointer<Result<(Loaded, String), NIfTIError>?>.allocate(capacity: jobs.count)
     results.initialize(repeating: nil)
     defer { results.deallocate() }
     let slots = UncheckedSendable(results)
-    let work = jobs
-    DispatchQueue.concurrentPerform(iterations: work.count) { index in
-      let job = work[index]
+    DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+      let job = jobs[index]
       slots.value[index] = Result { () throws(NIfTIError) -> (Loaded, String) in
-        let loaded: Loaded = job.role == "liverMask" ? .mask(try NIfTIReader.readMask(job.path)) : .image(try NIfTIReader.read(job.path).volume)
+        let loaded: Loaded = job.role == .liverMask ? .mask(try NIfTIReader.readMask(job.path)) : .image(try NIfTIReader.read(job.path).volume)
         return (loaded, Self.sha256(job.path))
       }
     }
-    var images: [String: Volume<Float>] = [:]
+    var images: [StudyRole: Volume<Float>] = [:]
     var t2Images: [StudyInputs.Named] = []
     var mask: Volume<UInt8>?
     var records: [InputRecord] = []
     for (index, job) in jobs.enumerated() {
       let (loaded, digest) = try results[index]!.get()
-      records.append(InputRecord(role: job.role == "t2" ? Self.stem(job.path) : job.role, path: job.path, sha256: digest))
-      switch loaded {
-      case .mask(let m): mask = m
-      case .image(let v) where job.role == "t2": t2Images.append(StudyInputs.Named(name: Self.stem(job.path), volume: v))
-      case .image(let v): images[job.role] = v
+      records.append(InputRecord(role: job.role.key, path: job.path, sha256: digest))
+      switch (loaded, job.role) {
+      case (.mask(let m), _): mask = m
+      case (.image(let v), .t2(let name)): t2Images.append(StudyInputs.Named(name: name, volume: v))
+      case (.image(let v), let role): images[role] = v
       }
     }
     let inputs = StudyInputs(
-      native: images["native"]!, arterial: images["arterial"]!, venous: images["venous"], delayed: images["delayed"],
-      t2: t2Images, adc: images["adc"], liverMask: mask!)
+      native: images[.native]!, arterial: images[.arterial]!, venous: images[.venous], delayed: images[.delayed],
+      t2: t2Images, adc: images[.adc], liverMask: mask!)
     return (inputs, records)
   }
 

@@ -105,19 +105,19 @@ struct StudyAnalysisTests {
     }
     var inputs = StudyInputs(native: study.native, arterial: study.arterial, venous: study.venous, liverMask: study.liverMask)
     inputs.venous = Volume(grid: other, voxels: study.venous.voxels)
-    #expect(attempt(inputs) == .gridDiffers(role: "the venous phase"))
+    #expect(attempt(inputs) == .gridDiffers(role: .venous))
     inputs.venous = study.venous
     inputs.liverMask = Volume(grid: study.grid, repeating: UInt8(0))
     #expect(attempt(inputs) == .emptyLiverMask)
     inputs.liverMask = study.liverMask
     inputs.arterial = Volume(grid: study.grid, repeating: Float(0))
-    #expect(attempt(inputs) == .blank(role: "the arterial phase"))
+    #expect(attempt(inputs) == .blank(role: .arterial))
     inputs.arterial = study.arterial
     let far = Grid(dims: SIMD3(10, 10, 5), spacingMM: SIMD3(2, 2, 6), voxelToWorld: .diagonal(spacing: SIMD3(2, 2, 6)).composed(after: .identity))
     var shifted = far
     shifted.voxelToWorld.rows.0.w = 5000
     inputs.t2 = [StudyInputs.Named(name: "t2", volume: Volume(grid: shifted, repeating: Float(1)))]
-    #expect(attempt(inputs)?.role == "t2")
+    #expect(attempt(inputs)?.role == .t2("t2"))
   }
 }
 

@@ -91,15 +91,19 @@ struct LesionGeometryTests {
     #expect(abs(g.axialLongDiameterMM - 2 * reach) <= Self.diagonal, "axial \(g.axialLongDiameterMM) vs \(2 * reach)")
   }
 
-  @Test("Feret equals the brute force over every voxel corner", arguments: [UInt64(1), 2, 3, 4, 5])
-  func feretBruteForce(seed: UInt64) {
+  /// The components of a seeded random mask as lesions.
+  static func randomLesions(dims: SIMD3<Int>, density: Double, seed: UInt64) -> (runs: LesionRuns, voxelCounts: [Int], grid: Grid) {
     var rng = SeededGenerator(seed: seed)
-    let dims = SIMD3(9, 8, 6)
     let grid = Grid(dims: dims, spacingMM: Self.spacing)
     var mask = Volume(grid: grid, repeating: UInt8(0))
-    for n in 0..<grid.voxelCount where Double.random(in: 0..<1, using: &rng) < 0.35 { mask.voxels[n] = 1 }
+    for n in 0..<grid.voxelCount where Double.random(in: 0..<1, using: &rng) < density { mask.voxels[n] = 1 }
     let components = ConnectedComponents.label(mask)
-    let runs = LesionRuns(components.labels, count: components.count)
+    return (LesionRuns(components.labels, count: components.count), components.voxelCounts, grid)
+  }
+
+  @Test("Feret equals the brute force over every voxel corner", arguments: [UInt64(1), 2, 3, 4, 5])
+  func feretBruteForce(seed: UInt64) {
+    let (runs, voxelCounts, grid) = Self.randomLesions(dims: SIMD3(9, 8, 6), density: 0.35, seed: seed)
     for (index, lesion) in runs.lesions.enumerated() {
       let g = LesionGeometry(runs: lesion, grid: grid)
       var corners: [SIMD3<Double>] = []
@@ -109,19 +113,14 @@ struct LesionGeometryTests {
       var best = 0.0
       for i in corners.indices { for j in corners.indices where j > i { best = max(best, ((corners[i] - corners[j]) * (corners[i] - corners[j])).sum()) } }
       #expect(abs(g.feretDiameterMM - best.squareRoot()) < 1e-9, "lesion \(index + 1)")
-      #expect(g.voxelCount == components.voxelCounts[index])
+      #expect(g.voxelCount == voxelCounts[index])
     }
   }
 
   @Test("the digital hull holds exactly the voxels whose centres lie in the hull of the centres", arguments: [UInt64(7), 8, 9])
   func digitalHull(seed: UInt64) {
-    var rng = SeededGenerator(seed: seed)
     let dims = SIMD3(12, 11, 7)
-    let grid = Grid(dims: dims, spacingMM: Self.spacing)
-    var mask = Volume(grid: grid, repeating: UInt8(0))
-    for n in 0..<grid.voxelCount where Double.random(in: 0..<1, using: &rng) < 0.3 { mask.voxels[n] = 1 }
-    let components = ConnectedComponents.label(mask)
-    let runs = LesionRuns(components.labels, count: components.count)
+    let (runs, _, _) = Self.randomLesions(dims: dims, density: 0.3, seed: seed)
     for lesion in runs.lesions where lesion.count > 3 {
       // Reference: every voxel centre of the lesion, every face of their hull, every voxel.
       var centres: [SIMD3<Int64>] = []

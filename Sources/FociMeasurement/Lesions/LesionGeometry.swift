@@ -141,15 +141,10 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
     // Axial: per slice, the 2D hull of the pixel corners.
     var best = (long: -1.0, short: 0.0, slice: lower.z)
     let normal = LatticeHull.crossD(columns[0], columns[1])
-    var sliceStart = 0
-    while sliceStart < runs.count {
-      let z = runs[sliceStart].z
-      var end = sliceStart
+    for slice in LesionRuns.sliceRanges(runs) {
       var points: [SIMD2<Int64>] = []
-      while end < runs.count, runs[end].z == z {
-        let r = runs[end]
+      for r in runs[slice] {
         for x in [Int64(r.x0), Int64(r.x1)] { for y in [Int64(r.y), Int64(r.y) + 1] { points.append(SIMD2(x, y)) } }
-        end += 1
       }
       let section = PlanarHull.vertices(&points).map { vector(SIMD3(Double($0.x), Double($0.y), 0)) }
       let pair = FarthestPair.find(section)
@@ -158,9 +153,8 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
         var across = LatticeHull.crossD(normal, along)
         across /= (across * across).sum().squareRoot()
         let projections = section.map { ($0 * across).sum() }
-        best = (pair.distance, (projections.max() ?? 0) - (projections.min() ?? 0), Int(z))
+        best = (pair.distance, (projections.max() ?? 0) - (projections.min() ?? 0), Int(runs[slice.lowerBound].z))
       }
-      sliceStart = end
     }
     axialLongDiameterMM = best.long
     axialShortDiameterMM = best.short
@@ -219,18 +213,14 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
   static func digitalHull(_ runs: [LesionRuns.Run]) -> [LesionRuns.Run] {
     // The hull of the voxel centres; per slice only the 2D hull's vertices can be extreme.
     var points: [SIMD3<Int64>] = []
-    var sliceStart = 0
-    while sliceStart < runs.count {
-      let z = runs[sliceStart].z
+    for slice in LesionRuns.sliceRanges(runs) {
       var planar: [SIMD2<Int64>] = []
-      var end = sliceStart
-      while end < runs.count, runs[end].z == z {
-        planar.append(SIMD2(Int64(runs[end].x0), Int64(runs[end].y)))
-        planar.append(SIMD2(Int64(runs[end].x1) - 1, Int64(runs[end].y)))
-        end += 1
+      for r in runs[slice] {
+        planar.append(SIMD2(Int64(r.x0), Int64(r.y)))
+        planar.append(SIMD2(Int64(r.x1) - 1, Int64(r.y)))
       }
-      for p in PlanarHull.vertices(&planar) { points.append(SIMD3(p.x, p.y, Int64(z))) }
-      sliceStart = end
+      let z = Int64(runs[slice.lowerBound].z)
+      for p in PlanarHull.vertices(&planar) { points.append(SIMD3(p.x, p.y, z)) }
     }
     let hull = LatticeHull(points)
     let lowerY = runs.map(\.y).min()!, upperY = runs.map(\.y).max()!

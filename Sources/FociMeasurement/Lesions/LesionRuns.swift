@@ -15,6 +15,18 @@ public struct LesionRuns: Sendable {
     public var length: Int { Int(x1 - x0) }
   }
 
+  /// The ranges of `runs` (raster order) that share a slice, in slice order.
+  static func sliceRanges(_ runs: [Run]) -> [Range<Int>] {
+    var ranges: [Range<Int>] = []
+    var start = 0
+    for i in runs.indices.dropFirst() where runs[i].z != runs[start].z {
+      ranges.append(start..<i)
+      start = i
+    }
+    if !runs.isEmpty { ranges.append(start..<runs.count) }
+    return ranges
+  }
+
   public let grid: Grid
   /// `lesions[id − 1]`: the runs of lesion `id`, in raster order (z, then y, then x).
   public let lesions: [[Run]]
