@@ -115,7 +115,7 @@ struct Analyze: ParsableCommand {
         throw ExitCode(ExitStatus.dataError)
       }
       let analysed = Date()
-      try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+      try ExitStatus.makeOutputFolder(out)
       try NIfTIWriter.write(result.labels, to: out + "/labels.nii.gz")
       let document = LesionsDocument(
         settings: settings, inputs: records, report: result.report,

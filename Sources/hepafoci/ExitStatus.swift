@@ -32,4 +32,22 @@ enum ExitStatus {
   static func report(_ message: String) {
     FileHandle.standardError.write(Data(("hepafoci: error: " + message + "\n").utf8))
   }
+
+  /// Makes `path` and its missing parents, like `mkdir -p`. A failure is one line naming the
+  /// folder and the system's reason (e.g. "Not a directory"), and exit 73.
+  static func makeOutputFolder(_ path: String) throws {
+    var prefix = path.hasPrefix("/") ? "" : "."
+    for component in path.split(separator: "/") {
+      prefix += "/" + component
+      if mkdir(prefix, 0o755) != 0, errno != EEXIST {
+        report("\(path): the output folder cannot be made: \(String(cString: strerror(errno)))")
+        throw ExitCode(cannotCreate)
+      }
+    }
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+      report("\(path): the output folder cannot be made: a file of that name exists")
+      throw ExitCode(cannotCreate)
+    }
+  }
 }

@@ -99,6 +99,10 @@ struct AnalyzeCommandTests {
     // An all-zero arterial phase.
     try NIfTIWriter.write(Volume(grid: study.grid, repeating: Int16(0)), to: folder.file("zero_arterial.nii.gz"))
     try expectFailure([dir, "--arterial", folder.file("zero_arterial.nii.gz")], status: 65, mentions: "zero_arterial.nii.gz", "zero")
+    // An output folder that cannot be made (a file stands in its way).
+    let blocker = folder.write("blocker", [0])
+    let blocked = try CLI.run(["analyze", dir, "--out", blocker + "/out"])
+    #expect(blocked.status == 73 && blocked.stderr.contains(blocker + "/out"), "\(blocked.stderr)")
     // Not NIfTI at all.
     let junk = folder.write("junk.nii.gz", Array("not an image".utf8))
     try expectFailure([dir, "--native", junk], status: 65, mentions: "junk.nii.gz", "junk")
