@@ -19,6 +19,7 @@ var package = Package(
     .library(name: "FociPhantom", targets: ["FociPhantom"]),
     .library(name: "FociMeasurement", targets: ["FociMeasurement"]),
     .library(name: "FociAnalysis", targets: ["FociAnalysis"]),
+    .library(name: "FociEvaluation", targets: ["FociEvaluation"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,12 +51,13 @@ var package = Package(
     .target(
       name: "FociAnalysis",
       dependencies: ["FociCore", "FociComponents", "FociFilters", "FociRegistration", "FociDetection", "FociMeasurement"]),
+    .target(name: "FociEvaluation", dependencies: ["FociCore", "FociDetection", "FociMeasurement"]),
 
     // MARK: Command-line tool
     .executableTarget(
       name: "hepafoci",
       dependencies: [
-        "FociCore", "FociNIfTI", "FociComponents", "FociRegistration", "FociPhantom", "FociDetection", "FociAnalysis",
+        "FociCore", "FociNIfTI", "FociComponents", "FociRegistration", "FociPhantom", "FociDetection", "FociAnalysis", "FociEvaluation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]
@@ -71,6 +73,7 @@ var package = Package(
     .testTarget(name: "FociDetectionTests", dependencies: ["FociDetection", "FociCore", "FociNIfTI", "_FociTestSupport"]),
     .testTarget(name: "FociRegistrationTests", dependencies: ["FociRegistration", "FociFFT", "FociCore", "FociPhantom", "_FociTestSupport"]),
     .testTarget(name: "FociAnalysisTests", dependencies: ["FociAnalysis", "FociCore", "_FociTestSupport"]),
+    .testTarget(name: "FociEvaluationTests", dependencies: ["FociEvaluation", "FociDetection", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "FociMeasurementTests", dependencies: ["FociMeasurement", "FociCore", "FociComponents", "_FociTestSupport"]),
     .testTarget(name: "FociPhantomTests", dependencies: ["FociPhantom", "FociCore", "FociNIfTI", "_FociTestSupport"]),
     .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociCore", "FociNIfTI", "_FociTestSupport"]),

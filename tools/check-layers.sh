@@ -13,8 +13,9 @@ declare -A allowed=(
   [FociFilters]="FociCore FociFFT Glibc Darwin"
   [FociDetection]="FociCore FociComponents FociFilters FociRegistration"
   [FociAnalysis]="FociCore FociComponents FociFilters FociRegistration FociDetection FociMeasurement"
+  [FociEvaluation]="FociCore FociDetection FociMeasurement"
   [FociPhantom]="FociCore FociNIfTI Foundation Glibc Darwin"
-  [hepafoci]="FociCore FociNIfTI FociComponents FociRegistration FociPhantom FociDetection FociAnalysis ArgumentParser Crypto Dispatch Foundation"
+  [hepafoci]="FociCore FociNIfTI FociComponents FociRegistration FociPhantom FociDetection FociAnalysis FociEvaluation ArgumentParser Crypto Dispatch Foundation"
 )
 status=0
 for dir in Sources/*/; do

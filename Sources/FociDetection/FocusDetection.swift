@@ -37,6 +37,43 @@ public enum FocusDetection {
     }
   }
 
+  /// Detection up to the threshold: the corrected subtraction and the liver's statistics. A
+  /// threshold sweep (FROC) prepares once and calls `foci(threshold:)` per threshold.
+  public struct Preparation: Sendable {
+    public var subtraction: Volume<Float>
+    public var liverMask: Volume<UInt8>
+    public var liverStatistics: RobustStatistics
+    public var motion: MotionCorrection.Outcome?
+    public var settings: DetectionSettings
+
+    /// The subtraction value `threshold` stands for in this study.
+    public func thresholdValue(_ threshold: DetectionSettings.Threshold) -> Double {
+      switch threshold {
+      case .robust(let k): liverStatistics.threshold(k: k)
+      case .absolute(let value): value
+      }
+    }
+
+    /// Foci above `threshold` with the preparation's connectivity, minimum size and hole filling.
+    public func foci(threshold: DetectionSettings.Threshold) -> ComponentLabels {
+      let limit = Float(thresholdValue(threshold))
+      // Candidates: inside the liver and above the threshold.
+      let candidates = subtraction.voxels.withUnsafeBufferPointer { s in
+        liverMask.voxels.withUnsafeBufferPointer { m in
+          let (sub, mask) = (UncheckedSendable(s), UncheckedSendable(m))
+          return ParallelSlabs.array(count: s.count) { range, out in
+            for n in range { out[n - range.lowerBound] = mask.value[n] != 0 && sub.value[n] > limit ? UInt8(1) : 0 }
+          }
+        }
+      }
+      var foci = ConnectedComponents.label(
+        Volume(grid: subtraction.grid, voxels: candidates), connectivity: settings.connectivity,
+        minimumVoxels: settings.minimumVoxels)
+      if settings.fillHoles { foci = HoleFilling.fillHoles(in: foci, connectivity: settings.connectivity) }
+      return foci
+    }
+  }
+
   /// - Parameter motionReference: the native phase prepared for registration by
   ///   `settings.motionCorrection` (`MotionCorrection.reference`), when the caller registers
   ///   other phases against it too; made here when nil.
@@ -44,6 +81,20 @@ public enum FocusDetection {
     native: Volume<Float>, arterial: Volume<Float>, liverMask: Volume<UInt8>,
     settings: DetectionSettings = DetectionSettings(), motionReference: PhaseCorrelation.Reference? = nil
   ) throws(Failure) -> Result {
+    let prepared = try prepare(
+      native: native, arterial: arterial, liverMask: liverMask, settings: settings, motionReference: motionReference)
+    return Result(
+      foci: prepared.foci(threshold: settings.threshold), subtraction: prepared.subtraction,
+      liverStatistics: prepared.liverStatistics, thresholdValue: prepared.thresholdValue(settings.threshold),
+      motion: prepared.motion)
+  }
+
+  /// Motion correction, subtraction, smoothing and the liver's statistics: everything of
+  /// `detect` before the threshold.
+  public static func prepare(
+    native: Volume<Float>, arterial: Volume<Float>, liverMask: Volume<UInt8>,
+    settings: DetectionSettings = DetectionSettings(), motionReference: PhaseCorrelation.Reference? = nil
+  ) throws(Failure) -> Preparation {
     guard arterial.grid.occupiesSameSpace(as: native.grid) else { throw .gridsDiffer("the arterial phase") }
     guard liverMask.grid.occupiesSameSpace(as: native.grid) else { throw .gridsDiffer("the liver mask") }
 
@@ -68,26 +119,7 @@ public enum FocusDetection {
       subtraction = GaussianSmoothing.smooth(subtraction, sigmaMM: settings.smoothingSigmaMM)
     }
     guard let statistics = RobustStatistics(of: subtraction, within: liverMask) else { throw .emptyLiverMask }
-    let threshold: Double
-    switch settings.threshold {
-    case .robust(let k): threshold = statistics.threshold(k: k)
-    case .absolute(let value): threshold = value
-    }
-
-    // Candidates: inside the liver and above the threshold.
-    let limit = Float(threshold)
-    let candidates = subtraction.voxels.withUnsafeBufferPointer { s in
-      liverMask.voxels.withUnsafeBufferPointer { m in
-        let (sub, mask) = (UncheckedSendable(s), UncheckedSendable(m))
-        return ParallelSlabs.array(count: s.count) { range, out in
-          for n in range { out[n - range.lowerBound] = mask.value[n] != 0 && sub.value[n] > limit ? UInt8(1) : 0 }
-        }
-      }
-    }
-    var foci = ConnectedComponents.label(
-      Volume(grid: native.grid, voxels: candidates), connectivity: settings.connectivity,
-      minimumVoxels: settings.minimumVoxels)
-    if settings.fillHoles { foci = HoleFilling.fillHoles(in: foci, connectivity: settings.connectivity) }
-    return Result(foci: foci, subtraction: subtraction, liverStatistics: statistics, thresholdValue: threshold, motion: motion)
+    return Preparation(
+      subtraction: subtraction, liverMask: liverMask, liverStatistics: statistics, motion: motion, settings: settings)
   }
 }

@@ -29,6 +29,8 @@ public enum NIfTIError: Error, Sendable, Equatable, CustomStringConvertible {
   case unsupportedFileName(path: String)
   /// Writing failed; nothing was left at the path.
   case writeFailed(path: String, reason: String)
+  /// A label map holds a value that is not a label (negative, fractional, or too large).
+  case notLabels(path: String, reason: String)
 
   /// The file the error is about.
   public var path: String {
@@ -37,7 +39,7 @@ public enum NIfTIError: Error, Sendable, Equatable, CustomStringConvertible {
       .corruptCompression(let p, _), .truncated(let p, _, _), .unsupportedDatatype(let p, _, _),
       .badDimensions(let p, _, _), .badSpacing(let p, _), .notThreeDimensional(let p, _),
       .badAffine(let p, _),
-      .badScaling(let p, _, _), .unsupportedFileName(let p), .writeFailed(let p, _):
+      .badScaling(let p, _, _), .unsupportedFileName(let p), .writeFailed(let p, _), .notLabels(let p, _):
       p
     }
   }
@@ -70,6 +72,8 @@ public enum NIfTIError: Error, Sendable, Equatable, CustomStringConvertible {
       "\(p): unknown file type; use .nii, .nii.gz, .hdr/.img or .img.gz"
     case .writeFailed(let p, let reason):
       "\(p): could not be written: \(reason)"
+    case .notLabels(let p, let reason):
+      "\(p): not a label map: \(reason)"
     }
   }
 }

@@ -40,6 +40,29 @@ public enum NIfTIReader {
     return Volume(grid: source.grid, voxels: voxels, sourceType: source.precheck.scalarType)
   }
 
+  /// Reads the image at `path` as a label map: every scaled value must be a whole number from
+  /// 0 to 16,777,216 (2²⁴, the largest range a `Float` sample holds exactly).
+  public static func readLabels(_ path: String) throws(NIfTIError) -> LabelVolume {
+    let volume = try read(path).volume
+    let limit: Float = 16_777_216
+    var labels = [UInt32](repeating: 0, count: volume.voxels.count)
+    var bad: Float?
+    volume.voxels.withUnsafeBufferPointer { v in
+      labels.withUnsafeMutableBufferPointer { out in
+        for n in v.indices {
+          let x = v[n]
+          guard x >= 0, x <= limit, x == x.rounded() else {
+            bad = x
+            return
+          }
+          out[n] = UInt32(x)
+        }
+      }
+    }
+    if let bad { throw .notLabels(path: path, reason: "it holds the value \(bad); labels are whole numbers from 0 to 16777216") }
+    return LabelVolume(grid: volume.grid, labels: labels)
+  }
+
   /// Reads and validates the header of the image at `path`, and checks that its data is all
   /// there, without converting the samples. (A gzip file is still inflated to check it.)
   public static func readHeader(_ path: String) throws(NIfTIError) -> (header: NIfTIHeader, grid: Grid) {

@@ -11,6 +11,6 @@ struct HepaFoci: ParsableCommand {
       73 output could not be written.
       """,
     version: SoftwareVersion.string,
-    subcommands: [Analyze.self, Info.self, Label.self, Register.self, Phantom.self]
+    subcommands: [Analyze.self, Evaluate.self, Info.self, Label.self, Register.self, Phantom.self]
   )
 }

@@ -115,6 +115,7 @@ public struct JSONSchemaValidator {
     if isBoolean(a) || isBoolean(b) { return isBoolean(a) && isBoolean(b) && (a as! NSNumber).boolValue == (b as! NSNumber).boolValue }
     if let x = number(a), let y = number(b) { return x == y }
     if let x = a as? String, let y = b as? String { return x == y }
+    if let x = a as? [Any], let y = b as? [Any] { return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) } }
     return false
   }
 }

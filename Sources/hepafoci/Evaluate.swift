@@ -1,0 +1,220 @@
+import ArgumentParser
+import Dispatch
+import FociCore
+import FociDetection
+import FociEvaluation
+import FociNIfTI
+import Foundation
+
+extension LesionMatching.Rule: ExpressibleByArgument {}
+
+struct Evaluate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Measure detection against ground truth: sensitivity by size, false positives, FROC, Dice, size errors.",
+    discussion: """
+      --truth is a manifest (study_id and truth columns, as the phantom writes; optional \
+      truth_mimics, native, arterial, liver_mask), a folder holding manifest.tsv, one study \
+      folder with truth_labels.nii.gz, or a folder of such study folders. Any label map of \
+      lesion ids works as truth; the phantom's truth.json beside it gives the true continuous \
+      sizes and burden, and truth_mimics.nii.gz its lesion look-alikes. --pred is an analyze \
+      output folder (one study) or a folder of them named by study id, each with labels.nii.gz \
+      and, from analyze, lesions.json.
+
+      Matching is one-to-one: candidates share voxels with IoU ≥ --min-iou or cover half of \
+      the true lesion (--match overlap), or hold the prediction's centroid (--match centroid); \
+      pairs are taken by decreasing IoU. A lesion held by a detection matched to another \
+      lesion is merged (counted missed); a detection inside a lesion matched to another is a \
+      split fragment (not a false positive); an unmatched detection of a mimic is counted \
+      apart. The FROC reruns detection of each study at every --froc-k on one preparation \
+      (read, motion correction and subtraction once), with the detection settings in its \
+      lesions.json. Writes evaluation.json (schema/evaluation.schema.json), lesions.tsv and \
+      froc.tsv into --out.
+      """)
+
+  @Option(help: "Ground truth: manifest, cohort folder, study folder or folder of study folders.", completion: .file())
+  var truth: String
+  @Option(help: "Predictions: analyze output folder, or a folder of them named by study id.", completion: .directory)
+  var pred: String
+  @Option(help: "Report folder (created if needed).", completion: .directory)
+  var out: String
+  @Option(help: "Candidate rule: overlap or centroid.") var match: LesionMatching.Rule = .overlap
+  @Option(help: "Overlap rule: smallest IoU of a candidate pair.") var minIoU = 0.1
+  @Option(help: "FROC thresholds, k of the MAD rule, comma-separated.") var frocK = "1.5,2,2.5,3,3.5,4,5,6,8,10,12,15,20"
+  @Flag(help: "Skip the FROC sweep (no detection inputs are read).") var noFroc = false
+  @Flag(help: "Print evaluation.json on standard output instead of the table.") var json = false
+
+  var thresholds: [Double] { frocK.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
+
+  func validate() throws {
+    guard (0...1).contains(minIoU), minIoU > 0 else { throw ValidationError("--min-iou must be within (0, 1].") }
+    let values = frocK.split(separator: ",")
+    guard !values.isEmpty, thresholds.count == values.count, thresholds.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+      throw ValidationError("--froc-k must be positive numbers separated by commas (got \(frocK)).")
+    }
+  }
+
+  /// What one study contributes.
+  struct StudyOutcome {
+    var evaluation: StudyEvaluation
+    var froc: Result<[Double: FROC.Counts], EvaluationInputError>?
+  }
+
+  func run() throws {
+    let criteria = LesionMatching.Criteria(rule: match, minimumIoU: minIoU)
+    let studies: [EvaluationStudy]
+    do { studies = try EvaluationSources.studies(truth: truth, predictions: pred) } catch {
+      ExitStatus.report(error.description)
+      throw ExitCode(error.code)
+    }
+    let sweep = noFroc ? nil : thresholds
+    let slots = UnsafeMutableBufferPointer<Result<StudyOutcome, EvaluationInputError>?>.allocate(capacity: studies.count)
+    slots.initialize(repeating: nil)
+    defer { slots.deallocate() }
+    let results = UncheckedSendable(slots)
+    DispatchQueue.concurrentPerform(iterations: studies.count) { index in
+      results.value[index] = Result { () throws(EvaluationInputError) -> StudyOutcome in
+        try Self.evaluate(studies[index], criteria: criteria, thresholds: sweep)
+      }
+    }
+    var outcomes: [StudyOutcome] = []
+    for index in studies.indices {
+      switch slots[index]! {
+      case .success(let outcome): outcomes.append(outcome)
+      case .failure(let error):
+        ExitStatus.report(error.description)
+        throw ExitCode(error.code)
+      }
+    }
+
+    let cohort = CohortEvaluation(outcomes.map(\.evaluation))
+    var froc: FROC?
+    var frocNote: String? = noFroc ? "--no-froc" : nil
+    if !noFroc {
+      var summed: [Double: FROC.Counts] = [:]
+      for outcome in outcomes {
+        switch outcome.froc! {
+        case .success(let counts): for (k, c) in counts { summed[k] = (summed[k] ?? FROC.Counts()) + c }
+        case .failure(let error): frocNote = frocNote ?? error.description
+        }
+      }
+      if frocNote == nil { froc = FROC(counts: summed) }
+    }
+    let document = EvaluationDocument(
+      truth: truth, predictions: pred, matching: criteria, cohort: cohort, froc: froc, frocSkipped: frocNote,
+      studies: outcomes.map { StudyFigures($0.evaluation) })
+
+    try ExitStatus.makeOutputFolder(out)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = try encoder.encode(document)
+    try write(data, "evaluation.json")
+    try write(Data(EvaluationTables.lesions(outcomes.map(\.evaluation)).utf8), "lesions.tsv")
+    if let froc { try write(Data(EvaluationTables.froc(froc).utf8), "froc.tsv") }
+    if json {
+      print(String(decoding: data, as: UTF8.self))
+    } else {
+      print(EvaluationTables.summary(document, out: out))
+    }
+  }
+
+  private func write(_ data: Data, _ name: String) throws {
+    do {
+      try data.write(to: URL(fileURLWithPath: out + "/" + name), options: .atomic)
+    } catch {
+      ExitStatus.report("\(out)/\(name): could not be written: \(error.localizedDescription)")
+      throw ExitCode(ExitStatus.cannotCreate)
+    }
+  }
+
+  static func evaluate(
+    _ study: EvaluationStudy, criteria: LesionMatching.Criteria, thresholds: [Double]?
+  ) throws(EvaluationInputError) -> StudyOutcome {
+    let (truth, prediction, document) = try EvaluationSources.load(study)
+    let evaluation = StudyEvaluation(truth: truth, prediction: prediction, criteria: criteria)
+    guard let thresholds else { return StudyOutcome(evaluation: evaluation, froc: nil) }
+    // A study without detection inputs drops the FROC for all; a damaged input is an error.
+    let native: String, arterial: String, mask: String
+    switch EvaluationSources.detectionInputs(study, document) {
+    case .failure(let why): return StudyOutcome(evaluation: evaluation, froc: .failure(why))
+    case .success(let paths): (native, arterial, mask) = paths
+    }
+    let settings = document?.settings.detection ?? DetectionSettings()
+    let preparation: FocusDetection.Preparation
+    do {
+      let n = try NIfTIReader.read(native).volume, a = try NIfTIReader.read(arterial).volume
+      let m = try NIfTIReader.readMask(mask)
+      guard m.grid.occupiesSameSpace(as: truth.labels.grid) else {
+        throw EvaluationInputError("\(mask): not on the grid of \(study.truthLabels)")
+      }
+      preparation = try FocusDetection.prepare(native: n, arterial: a, liverMask: m, settings: settings)
+    } catch let error as NIfTIError {
+      throw EvaluationInputError(error)
+    } catch let error as EvaluationInputError {
+      throw error
+    } catch {
+      throw EvaluationInputError("\(study.id): detection for the FROC sweep failed: \(error)")
+    }
+    var ks = thresholds
+    if case .robust(let k) = settings.threshold, !ks.contains(k) { ks.append(k) }
+    return StudyOutcome(
+      evaluation: evaluation, froc: .success(FROC.Counts.sweep(preparation, thresholds: ks, truth: truth, criteria: criteria)))
+  }
+}
+
+/// evaluation.json.
+struct EvaluationDocument: Encodable {
+  var schema = "hepafoci.evaluation"
+  var schemaVersion = "1.0.0"
+  var softwareVersion = SoftwareVersion.string
+  var truth: String
+  var predictions: String
+  var matching: LesionMatching.Criteria
+  var sizeBins = SizeBin.allCases.map(\.rawValue)
+  var cohort: CohortEvaluation
+  var froc: FROC?
+  /// Why there is no FROC (nil when there is one).
+  var frocSkipped: String?
+  var studies: [StudyFigures]
+
+  init(
+    truth: String, predictions: String, matching: LesionMatching.Criteria, cohort: CohortEvaluation, froc: FROC?, frocSkipped: String?,
+    studies: [StudyFigures]
+  ) {
+    self.truth = truth
+    self.predictions = predictions
+    self.matching = matching
+    self.cohort = cohort
+    self.froc = froc
+    self.frocSkipped = frocSkipped
+    self.studies = studies
+  }
+}
+
+/// One study's line in evaluation.json.
+struct StudyFigures: Encodable {
+  var studyId: String
+  var trueLesions: Int
+  var predictedLesions: Int
+  var truePositives: Int
+  var merged: Int
+  var falsePositives: Int
+  var mimicDetections: Int
+  var splitFragments: Int
+  var dice: Double?
+  var truthBurdenPercent: Double?
+  var predictedBurdenPercent: Double?
+
+  init(_ e: StudyEvaluation) {
+    studyId = e.studyID
+    trueLesions = e.truth.count
+    predictedLesions = e.predicted.count
+    truePositives = e.truth.filter { $0.status == .detected }.count
+    merged = e.truth.filter { $0.status == .merged }.count
+    falsePositives = e.predicted.filter { $0.status == .falsePositive }.count
+    mimicDetections = e.predicted.filter { $0.status == .mimic }.count
+    splitFragments = e.predicted.filter { $0.status == .split }.count
+    dice = e.dice
+    truthBurdenPercent = e.truthBurdenPercent
+    predictedBurdenPercent = e.predictedBurdenPercent
+  }
+}
