@@ -2,10 +2,11 @@
 ///
 /// The rule, in full:
 /// 1. **Candidates.** With `overlap`, a true lesion T and a prediction P are candidates when
-///    they share voxels and either their IoU is at least `minimumIoU` (default 0.1) or P covers
-///    at least half of T (so a 2 mm lesion labelled by one voxel counts as found by the
-///    slightly larger focus around it). With `centroid`, they are candidates when the voxel
-///    nearest P's centroid belongs to T.
+///    they share voxels and their IoU is at least `minimumIoU` (default 0.1), or when either
+///    holds at least `minimumCoverage` (default half) of the other: a 2 mm lesion labelled by
+///    one voxel is found by the slightly larger focus around it, and a large lesion by a focus
+///    lying inside it (a mark inside the lesion, as FROC readings count hits). With
+///    `centroid`, they are candidates when the voxel nearest P's centroid belongs to T.
 /// 2. **Assignment.** Candidate pairs are taken in order of decreasing IoU (then more shared
 ///    voxels, then smaller true id, then smaller predicted id); a pair is matched when neither
 ///    side is matched yet. Each match is a true positive.
@@ -28,16 +29,16 @@ public struct LesionMatching: Sendable {
     public var rule: Rule
     /// Overlap rule: smallest IoU of a candidate pair (default 0.1).
     public var minimumIoU: Double
-    /// Overlap rule: a pair is also a candidate when the prediction covers this share of the
-    /// true lesion (default 0.5).
-    public var minimumTruthCoverage: Double
+    /// Overlap rule: a pair is also a candidate when either side holds this share of the
+    /// other's voxels (default 0.5).
+    public var minimumCoverage: Double
     /// Share of a lesion inside one matched partner that makes it a merge or a split (0.5).
     public var fragmentShare: Double
 
-    public init(rule: Rule = .overlap, minimumIoU: Double = 0.1, minimumTruthCoverage: Double = 0.5, fragmentShare: Double = 0.5) {
+    public init(rule: Rule = .overlap, minimumIoU: Double = 0.1, minimumCoverage: Double = 0.5, fragmentShare: Double = 0.5) {
       self.rule = rule
       self.minimumIoU = minimumIoU
-      self.minimumTruthCoverage = minimumTruthCoverage
+      self.minimumCoverage = minimumCoverage
       self.fragmentShare = fragmentShare
     }
   }
@@ -129,8 +130,8 @@ public struct LesionMatching: Sendable {
     switch criteria.rule {
     case .overlap:
       return overlap.shared.compactMap { pair, voxels in
-        let coversTruth = Double(voxels) >= criteria.minimumTruthCoverage * Double(overlap.truthVoxels[pair.truth])
-        return overlap.iou(pair) >= criteria.minimumIoU || coversTruth ? pair : nil
+        let smaller = min(overlap.truthVoxels[pair.truth], overlap.predictedVoxels[pair.predicted])
+        return overlap.iou(pair) >= criteria.minimumIoU || Double(voxels) >= criteria.minimumCoverage * Double(smaller) ? pair : nil
       }
     case .centroid:
       return overlap.truthAtPredictedCentroid.enumerated().compactMap { p, t in

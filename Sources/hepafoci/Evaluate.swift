@@ -20,9 +20,9 @@ struct Evaluate: ParsableCommand {
       output folder (one study) or a folder of them named by study id, each with labels.nii.gz \
       and, from analyze, lesions.json.
 
-      Matching is one-to-one: candidates share voxels with IoU ≥ --min-iou or cover half of \
-      the true lesion (--match overlap), or hold the prediction's centroid (--match centroid); \
-      pairs are taken by decreasing IoU. A lesion held by a detection matched to another \
+      Matching is one-to-one: candidates share voxels with IoU ≥ --min-iou or one holds half \
+      of the other (--match overlap), or the true lesion holds the prediction's centroid \
+      (--match centroid); pairs are taken by decreasing IoU. A lesion held by a detection matched to another \
       lesion is merged (counted missed); a detection inside a lesion matched to another is a \
       split fragment (not a false positive); an unmatched detection of a mimic is counted \
       apart. The FROC reruns detection of each study at every --froc-k on one preparation \

@@ -72,7 +72,7 @@ enum EvaluationTables {
   /// What `evaluate` prints.
   static func summary(_ d: EvaluationDocument, out: String) -> String {
     let c = d.cohort, n = c.counts
-    let rule = d.matching.rule == .overlap ? String(format: "overlap, IoU ≥ %.2f or half the lesion covered", d.matching.minimumIoU) : "centroid"
+    let rule = d.matching.rule == .overlap ? String(format: "overlap, IoU ≥ %.2f or half of one inside the other", d.matching.minimumIoU) : "centroid"
     var lines = [
       "\(n.studies) studies, \(n.trueLesions) true lesions, \(n.predictedLesions) detections (matching: \(rule))",
       "",

@@ -81,6 +81,19 @@ func scene() -> (truth: LabelVolume, mimics: LabelVolume, predicted: LabelVolume
     #expect(LesionMatching(inside, criteria: .init(rule: .centroid)).truthStatus[1] == .detected)
   }
 
+  @Test func aFocusInsideALargeLesionFindsIt() {
+    // 2×2×1 voxels inside a 12×12×6 lesion: IoU 4/864, but the focus lies wholly inside it.
+    var t = Painter(), p = Painter()
+    t.box(1, 10...21, 10...21, 3...8)
+    p.box(1, 14...15, 14...15, 5...5)
+    p.box(2, 18...19, 18...19, 6...6)
+    let m = LesionMatching(LabelOverlap(truth: t.volume, predicted: p.volume))
+    #expect(m.truthStatus[1] == .detected)
+    #expect(m.predictedStatus[1] == .matched && m.predictedStatus[2] == .split)
+    let strict = LesionMatching(LabelOverlap(truth: t.volume, predicted: p.volume), criteria: .init(minimumCoverage: 1.01))
+    #expect(strict.truthStatus[1] == .missed && strict.count(.falsePositive) == 2)
+  }
+
   @Test func assignmentPrefersHigherIoUWhateverTheIds() {
     // Truth 1 is covered by prediction 2 better than by prediction 1.
     var t = Painter(), p = Painter()
