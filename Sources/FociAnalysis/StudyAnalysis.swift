@@ -29,8 +29,8 @@ public enum StudyAnalysis {
     let detected: FocusDetection.Result
     do {
       detected = try FocusDetection.detect(
-        native: inputs.native, arterial: inputs.arterial, liverMask: inputs.liverMask, settings: settings.detection,
-        motionReference: reference)
+        native: inputs.native, arterial: inputs.arterial, liverMask: inputs.liverMask, venous: inputs.venous,
+        settings: settings.detection, motionReference: reference)
     } catch .emptyLiverMask {
       throw .emptyLiverMask
     } catch {
@@ -63,7 +63,9 @@ public enum StudyAnalysis {
       detected.motion.map {
         $0.applied ? Translation.resample(inputs.arterial, shiftVoxels: $0.estimate.shiftVoxels, inside: boxLower, boxUpper) : inputs.arterial
       } ?? inputs.arterial
-    let venous = try inputs.venous.map { v throws(AnalysisError) in try aligned(v, "venous") }
+    // Detection aligned the venous phase already (inside the same box).
+    let venous = detected.venousAligned
+    if inputs.venous != nil { motion["venous"] = MotionReport(detected.venousMotion) }
     let delayed = try inputs.delayed.map { v throws(AnalysisError) in try aligned(v, "delayed") }
 
     // The parenchyma: liver voxels outside every lesion.

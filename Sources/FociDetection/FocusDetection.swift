@@ -20,6 +20,11 @@ public enum FocusDetection {
     public var thresholdValue: Double
     /// Motion correction of the arterial phase, if it was attempted.
     public var motion: MotionCorrection.Outcome?
+    /// Motion correction of the venous phase, if one was given and correction is on.
+    public var venousMotion: MotionCorrection.Outcome?
+    /// The venous phase aligned to the native one inside the liver's box (and two voxels
+    /// around it), if one was given.
+    public var venousAligned: Volume<Float>?
   }
 
   /// Why a study could not be examined.
@@ -44,7 +49,11 @@ public enum FocusDetection {
     public var liverMask: Volume<UInt8>
     public var liverStatistics: RobustStatistics
     public var motion: MotionCorrection.Outcome?
+    public var venousMotion: MotionCorrection.Outcome?
+    public var venousAligned: Volume<Float>?
     public var settings: DetectionSettings
+    /// The hypointense channel's maps (nil without a venous phase or with the channel off).
+    var hypointense: HypointenseMaps?
 
     /// The subtraction value `threshold` stands for in this study.
     public func thresholdValue(_ threshold: DetectionSettings.Threshold) -> Double {
@@ -54,17 +63,13 @@ public enum FocusDetection {
       }
     }
 
-    /// Foci above `threshold` with the preparation's connectivity, minimum size and hole filling.
-    public func foci(threshold: DetectionSettings.Threshold) -> ComponentLabels {
-      let limit = Float(thresholdValue(threshold))
-      // Candidates: inside the liver and above the threshold.
-      let candidates = subtraction.voxels.withUnsafeBufferPointer { s in
-        liverMask.voxels.withUnsafeBufferPointer { m in
-          let (sub, mask) = (UncheckedSendable(s), UncheckedSendable(m))
-          return ParallelSlabs.array(count: s.count) { range, out in
-            for n in range { out[n - range.lowerBound] = mask.value[n] != 0 && sub.value[n] > limit ? UInt8(1) : 0 }
-          }
-        }
+    /// Foci above `threshold` with the preparation's connectivity, minimum size and hole filling,
+    /// joined by the hypointense channel's regions. In a sweep (`hypointenseScale`), the
+    /// channel's k is its setting times the scale, so both channels tighten together.
+    public func foci(threshold: DetectionSettings.Threshold, hypointenseScale: Double = 1) -> ComponentLabels {
+      var candidates = arterialCandidates(threshold)
+      if let hypointense {
+        hypointense.addCandidates(k: hypointense.settings.k * hypointenseScale, to: &candidates, fullDims: subtraction.grid.dims)
       }
       var foci = ConnectedComponents.label(
         Volume(grid: subtraction.grid, voxels: candidates), connectivity: settings.connectivity,
@@ -72,41 +77,63 @@ public enum FocusDetection {
       if settings.fillHoles { foci = HoleFilling.fillHoles(in: foci, connectivity: settings.connectivity) }
       return foci
     }
+
+    /// Liver voxels whose subtraction is above `threshold`.
+    func arterialCandidates(_ threshold: DetectionSettings.Threshold) -> [UInt8] {
+      let limit = Float(thresholdValue(threshold))
+      return subtraction.voxels.withUnsafeBufferPointer { s in
+        liverMask.voxels.withUnsafeBufferPointer { m in
+          let (sub, mask) = (UncheckedSendable(s), UncheckedSendable(m))
+          return ParallelSlabs.array(count: s.count) { range, out in
+            for n in range { out[n - range.lowerBound] = mask.value[n] != 0 && sub.value[n] > limit ? UInt8(1) : 0 }
+          }
+        }
+      }
+    }
   }
 
   /// - Parameter motionReference: the native phase prepared for registration by
   ///   `settings.motionCorrection` (`MotionCorrection.reference`), when the caller registers
   ///   other phases against it too; made here when nil.
+  ///   - venous: the portal venous phase, which enables the hypointense channel (aligned here
+  ///     like the arterial phase).
   public static func detect(
-    native: Volume<Float>, arterial: Volume<Float>, liverMask: Volume<UInt8>,
+    native: Volume<Float>, arterial: Volume<Float>, liverMask: Volume<UInt8>, venous: Volume<Float>? = nil,
     settings: DetectionSettings = DetectionSettings(), motionReference: PhaseCorrelation.Reference? = nil
   ) throws(Failure) -> Result {
     let prepared = try prepare(
-      native: native, arterial: arterial, liverMask: liverMask, settings: settings, motionReference: motionReference)
+      native: native, arterial: arterial, liverMask: liverMask, venous: venous, settings: settings, motionReference: motionReference)
     return Result(
       foci: prepared.foci(threshold: settings.threshold), subtraction: prepared.subtraction,
       liverStatistics: prepared.liverStatistics, thresholdValue: prepared.thresholdValue(settings.threshold),
-      motion: prepared.motion)
+      motion: prepared.motion, venousMotion: prepared.venousMotion, venousAligned: prepared.venousAligned)
   }
 
-  /// Motion correction, subtraction, smoothing and the liver's statistics: everything of
-  /// `detect` before the threshold.
+  /// Motion correction, subtraction, smoothing, the liver's statistics and the hypointense
+  /// channel's maps: everything of `detect` before the thresholds.
   public static func prepare(
-    native: Volume<Float>, arterial: Volume<Float>, liverMask: Volume<UInt8>,
+    native: Volume<Float>, arterial: Volume<Float>, liverMask: Volume<UInt8>, venous: Volume<Float>? = nil,
     settings: DetectionSettings = DetectionSettings(), motionReference: PhaseCorrelation.Reference? = nil
   ) throws(Failure) -> Preparation {
     guard arterial.grid.occupiesSameSpace(as: native.grid) else { throw .gridsDiffer("the arterial phase") }
     guard liverMask.grid.occupiesSameSpace(as: native.grid) else { throw .gridsDiffer("the liver mask") }
+    if let venous, !venous.grid.occupiesSameSpace(as: native.grid) { throw .gridsDiffer("the venous phase") }
 
-    var motion: MotionCorrection.Outcome?
+    var motion: MotionCorrection.Outcome?, venousMotion: MotionCorrection.Outcome?
     if let policy = settings.motionCorrection {
       do {
         let reference: PhaseCorrelation.Reference
         if let motionReference { reference = motionReference } else { reference = try policy.reference(native, mask: liverMask) }
         motion = try policy.assess(arterial, against: reference)
+        if let venous { venousMotion = try policy.assess(venous, against: reference) }
       } catch {
         throw .registration(error)
       }
+    }
+    // The venous phase is only used inside the liver: only its box is resampled.
+    var venousAligned = venous
+    if let venous, let venousMotion, venousMotion.applied, let box = liverMask.nonZeroBounds() {
+      venousAligned = Translation.resample(venous, shiftVoxels: venousMotion.estimate.shiftVoxels, inside: box.lower &- 2, box.upper &+ 2)
     }
 
     var subtraction =
@@ -119,7 +146,14 @@ public enum FocusDetection {
       subtraction = GaussianSmoothing.smooth(subtraction, sigmaMM: settings.smoothingSigmaMM)
     }
     guard let statistics = RobustStatistics(of: subtraction, within: liverMask) else { throw .emptyLiverMask }
-    return Preparation(
-      subtraction: subtraction, liverMask: liverMask, liverStatistics: statistics, motion: motion, settings: settings)
+    var prepared = Preparation(
+      subtraction: subtraction, liverMask: liverMask, liverStatistics: statistics, motion: motion, venousMotion: venousMotion,
+      venousAligned: venousAligned, settings: settings)
+    if let channel = settings.hypointense, let venousAligned {
+      prepared.hypointense = HypointenseMaps(
+        native: native, venous: venousAligned, liverMask: liverMask, arterialCandidates: prepared.arterialCandidates(settings.threshold),
+        settings: channel)
+    }
+    return prepared
   }
 }

@@ -105,14 +105,16 @@ public struct FROC: Sendable, Codable {
 
 extension FROC.Counts {
   /// Detection of one study rerun at every threshold k of the MAD rule on the same
-  /// preparation (motion correction and subtraction are done once), each result matched
-  /// against `truth`.
+  /// preparation (motion correction, subtraction and the hypointense maps are made once), each
+  /// result matched against `truth`. The hypointense channel's k scales by k / `reference`
+  /// (the arterial k of the settings; nil: it stays as set).
   public static func sweep(
-    _ preparation: FocusDetection.Preparation, thresholds: [Double], truth: StudyTruth, criteria: LesionMatching.Criteria
+    _ preparation: FocusDetection.Preparation, thresholds: [Double], reference: Double? = nil, truth: StudyTruth,
+    criteria: LesionMatching.Criteria
   ) -> [Double: FROC.Counts] {
     var counts: [Double: FROC.Counts] = [:]
     for k in thresholds {
-      let foci = preparation.foci(threshold: .robust(k: k))
+      let foci = preparation.foci(threshold: .robust(k: k), hypointenseScale: reference.map { k / $0 } ?? 1)
       let overlap = LabelOverlap(truth: truth.labels, predicted: foci.labels)
       let mimics = truth.mimics.map { LabelOverlap(truth: $0, predicted: foci.labels) }
       counts[k] = FROC.Counts(LesionMatching(overlap, mimics: mimics, criteria: criteria), truth: truth)

@@ -40,6 +40,12 @@ struct Analyze: ParsableCommand {
   @Option(help: "Smallest focus kept, in voxels.") var minVoxels = 3
   @Flag(help: "Do not fill the holes foci enclose (the lesion is then the enhancing part only).") var noFillHoles = false
   @Flag(help: "Do not correct breath-hold shifts between phases.") var noMotionCorrection = false
+  @Flag(help: "Experimental: a second channel for lesions darker than the liver around them on native T1 (off vessels) or in the venous phase; needs the venous phase.")
+  var hypointense = false
+  @Option(help: "Hypointense channel: seeds at median + K·1.4826·MAD of the parenchyma's darkness.") var hypointenseK = 4.0
+  @Option(help: "Hypointense channel: seeds at least this much darker than the local liver (0.10 = 10 %).") var hypointenseContrast = 0.10
+  @Option(help: "Hypointense channel: regions grow into voxels over this share of the seed threshold.") var hypointenseGrow = 1.0
+  @Option(help: "Hypointense channel: smoothing inside the liver, σ in mm.") var hypointenseSmoothing = 1.5
   @Option(help: "Largest shift applied by motion correction, mm.") var maxShift = 20.0
   @Option(help: "Weakest correlation peak (0...1) accepted by motion correction.") var minPeak = 0.05
   @Option(help: "Signal and enhancement class cut-off: ±this ratio against the parenchyma.") var signalCutoff = 0.10
@@ -66,6 +72,9 @@ struct Analyze: ParsableCommand {
     where !(0...1).contains(value) {
       throw ValidationError("\(name) must be within 0...1.")
     }
+    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0 else {
+      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast not negative, --hypointense-grow within (0, 1].")
+    }
     guard ovalAxisRatio >= 1, lobulatedConvexity > 0, blurredEdge > 0, capsuleContact >= 0 else {
       throw ValidationError("--oval-axis-ratio must be at least 1, --lobulated-convexity and --blurred-edge positive, --capsule-contact not negative.")
     }
@@ -86,6 +95,14 @@ struct Analyze: ParsableCommand {
       m.minimumPeak = minPeak
       s.detection.motionCorrection = m
     }
+    if hypointense {
+      var h = HypointenseChannel()
+      h.k = hypointenseK
+      h.minimumContrast = hypointenseContrast
+      h.growFraction = hypointenseGrow
+      h.smoothingSigmaMM = hypointenseSmoothing
+      s.detection.hypointense = h
+    }
     s.signalCutoff = signalCutoff
     s.avascularK = avascularK
     s.smallDiameterMM = smallDiameter
@@ -103,6 +120,9 @@ struct Analyze: ParsableCommand {
     let started = Date()
     let files = try StudyFiles(folder: study, native: native, arterial: arterial, venous: venous, delayed: delayed, t2: t2, adc: adc, liverMask: liverMask)
     let settings = self.settings
+    if hypointense && files.venous == nil {
+      FileHandle.standardError.write(Data("hepafoci: note: --hypointense needs a venous phase; detecting in the arterial subtraction only\n".utf8))
+    }
     try ExitStatus.mappingInputErrors {
       let (inputs, records) = try files.load()
       let loaded = Date()

@@ -133,10 +133,10 @@ struct Evaluate: ParsableCommand {
     let evaluation = StudyEvaluation(truth: truth, prediction: prediction, criteria: criteria)
     guard let thresholds else { return StudyOutcome(evaluation: evaluation, froc: nil) }
     // A study without detection inputs drops the FROC for all; a damaged input is an error.
-    let native: String, arterial: String, mask: String
+    let native: String, arterial: String, mask: String, venous: String?
     switch EvaluationSources.detectionInputs(study, document) {
     case .failure(let why): return StudyOutcome(evaluation: evaluation, froc: .failure(why))
-    case .success(let paths): (native, arterial, mask) = paths
+    case .success(let paths): (native, arterial, mask, venous) = paths
     }
     let settings = document?.settings.detection ?? DetectionSettings()
     let preparation: FocusDetection.Preparation
@@ -146,7 +146,8 @@ struct Evaluate: ParsableCommand {
       guard m.grid.occupiesSameSpace(as: truth.labels.grid) else {
         throw EvaluationInputError("\(mask): not on the grid of \(study.truthLabels)")
       }
-      preparation = try FocusDetection.prepare(native: n, arterial: a, liverMask: m, settings: settings)
+      let v = try venous.map { path throws(NIfTIError) in try NIfTIReader.read(path).volume }
+      preparation = try FocusDetection.prepare(native: n, arterial: a, liverMask: m, venous: v, settings: settings)
     } catch let error as NIfTIError {
       throw EvaluationInputError(error)
     } catch let error as EvaluationInputError {
@@ -155,9 +156,14 @@ struct Evaluate: ParsableCommand {
       throw EvaluationInputError("\(study.id): detection for the FROC sweep failed: \(error)")
     }
     var ks = thresholds
-    if case .robust(let k) = settings.threshold, !ks.contains(k) { ks.append(k) }
+    var reference: Double?
+    if case .robust(let k) = settings.threshold {
+      reference = k
+      if !ks.contains(k) { ks.append(k) }
+    }
     return StudyOutcome(
-      evaluation: evaluation, froc: .success(FROC.Counts.sweep(preparation, thresholds: ks, truth: truth, criteria: criteria)))
+      evaluation: evaluation,
+      froc: .success(FROC.Counts.sweep(preparation, thresholds: ks, reference: reference, truth: truth, criteria: criteria)))
   }
 }
 

@@ -19,6 +19,7 @@ struct EvaluationStudy {
   var native: String?
   var arterial: String?
   var liverMask: String?
+  var venous: String?
 }
 
 /// An input problem: one line naming the file, and the exit code it maps to.
@@ -67,7 +68,8 @@ enum EvaluationSources {
           id: row.studyID, truthLabels: labels,
           truthMimics: row.paths["truth_mimics"] ?? existing(folder + "/truth_mimics.nii.gz"),
           truthJSON: row.paths["truth_json"] ?? existing(folder + "/truth.json"),
-          predictedLabels: "", native: row.paths["native"], arterial: row.paths["arterial"], liverMask: row.paths["liver_mask"])
+          predictedLabels: "", native: row.paths["native"], arterial: row.paths["arterial"], liverMask: row.paths["liver_mask"],
+          venous: row.paths["venous"])
       }
     } else if let labels = labelNames.lazy.compactMap({ existing(truth + "/" + $0) }).first {
       found = [study(id: (truth as NSString).lastPathComponent, folder: truth, labels: labels)]
@@ -107,7 +109,7 @@ enum EvaluationSources {
     EvaluationStudy(
       id: id, truthLabels: labels, truthMimics: existing(folder + "/truth_mimics.nii.gz"), truthJSON: existing(folder + "/truth.json"),
       predictedLabels: "", native: existing(folder + "/native.nii.gz"), arterial: existing(folder + "/arterial.nii.gz"),
-      liverMask: existing(folder + "/liver_mask.nii.gz"))
+      liverMask: existing(folder + "/liver_mask.nii.gz"), venous: existing(folder + "/venous.nii.gz"))
   }
 
   static func existing(_ path: String) -> String? { FileManager.default.fileExists(atPath: path) ? path : nil }
@@ -177,7 +179,9 @@ enum EvaluationSources {
   }
 
   /// The detection inputs of a study for the FROC sweep, or why there are none.
-  static func detectionInputs(_ study: EvaluationStudy, _ document: PredictionDocument?) -> Result<(String, String, String), EvaluationInputError> {
+  static func detectionInputs(
+    _ study: EvaluationStudy, _ document: PredictionDocument?
+  ) -> Result<(String, String, String, String?), EvaluationInputError> {
     func recorded(_ role: String) -> String? { document?.inputs.first { $0.role == role }?.path }
     let roles = [("native", study.native ?? recorded("native")), ("arterial", study.arterial ?? recorded("arterial")), ("liver mask", study.liverMask ?? recorded("liverMask"))]
     for (name, path) in roles {
@@ -188,6 +192,9 @@ enum EvaluationSources {
         return .failure(EvaluationInputError("\(study.id): the \(name) \(path) for the FROC sweep does not exist"))
       }
     }
-    return .success((roles[0].1!, roles[1].1!, roles[2].1!))
+    // The venous phase is optional (it feeds the hypointense channel); analyze's record wins
+    // only when the manifest has no venous column.
+    let venous = (study.venous ?? recorded("venous")).flatMap(existing)
+    return .success((roles[0].1!, roles[1].1!, roles[2].1!, venous))
   }
 }

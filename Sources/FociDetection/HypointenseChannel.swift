@@ -1,0 +1,294 @@
+import FociComponents
+import FociCore
+import FociFilters
+
+/// The second detection channel ("venous support"): lesions that do not enhance more than the
+/// liver in the arterial phase and so never pass the subtraction threshold, found where they
+/// are darker than the liver around them on native T1 (and are not vessels, which are as dark
+/// natively but bright in the portal venous phase), or darker than it in the portal venous
+/// phase. About two thirds of NET metastases enhance moderately or weakly in the arterial
+/// phase (SPEC §7); most are hypointense on native T1.
+///
+/// Both images are compared with the liver around each voxel rather than with one global
+/// value, so the coil's smooth intensity field cancels: each is divided by its local
+/// parenchyma level (a wide Gaussian average of the liver outside arterial foci, normalised by
+/// the same average of the mask), then smoothed inside the liver only (so the dark outside never
+/// bleeds into the edge). Darkness is 1 − that ratio. A first pass finds the clearest dark
+/// regions and drops them from the parenchyma, so a large lesion does not darken its own
+/// reference. Thresholds are the MAD rule on the darkness of the remaining parenchyma away from
+/// the capsule. Seeds lie at least `capsuleMarginVoxels` inside the mask (edge voxels share
+/// their volume with the dark tissue outside); regions grow from them into voxels over
+/// `growFraction` of the threshold anywhere in the liver, and are kept from
+/// `minimumVoxels`.
+public struct HypointenseChannel: Sendable, Hashable, Codable {
+  /// Seeds: darkness above median + k·1.4826·MAD of the parenchyma's (default 4).
+  public var k = 4.0
+  /// Regions grow into voxels above this share of the seed threshold (default 1: no growth;
+  /// lower values join neighbouring lesions through partial-volume gaps on the phantoms).
+  public var growFraction = 1.0
+  /// Smoothing inside the liver, σ in mm (default 1.5).
+  public var smoothingSigmaMM = 1.5
+  /// Width of the local parenchyma level, σ in mm (default 15).
+  public var backgroundSigmaMM = 15.0
+  /// Native-dark voxels at or above this venous ratio to the local parenchyma are vessels
+  /// (default 1.15: portal and hepatic veins reach 1.2–1.4, lesions mostly stay under 1.1).
+  public var vesselVenousRatio = 1.15
+  /// Seeds stay this many voxels inside the mask along x, y, z (default 2, 2, 1).
+  public var capsuleMarginVoxels = [2, 2, 1]
+  /// Smallest region kept, in voxels (default 10).
+  public var minimumVoxels = 10
+  /// Seeds are at least this much darker than the local parenchyma whatever the MAD rule
+  /// gives (default 0.10, the ±10 % of the signal classes): smoothed parenchyma is so uniform
+  /// that k robust SDs can be a 2 % step, which partial volume at vessels already makes.
+  public var minimumContrast = 0.10
+  /// Seeded parts without a core (score over 2) become lesions too (default false).
+  public var markersWithoutCore = false
+
+  public init() {}
+}
+
+/// The channel's darkness maps over the liver's box, computed once per study; `candidates`
+/// thresholds them for any k.
+struct HypointenseMaps: Sendable {
+  let settings: HypointenseChannel
+  /// The box in the full grid.
+  let lower: SIMD3<Int>
+  let dims: SIMD3<Int>
+  let liver: [UInt8]
+  let inner: [UInt8]
+  /// 1 − native and 1 − venous over their local parenchyma level, smoothed in the liver.
+  let nativeDarkness: [Float]
+  let venousDarkness: [Float]
+  let nativeStatistics: RobustStatistics
+  let venousStatistics: RobustStatistics
+
+  /// - Parameter arterialCandidates: voxels the arterial channel already claims (full grid),
+  ///   left out of the parenchyma reference.
+  init?(
+    native: Volume<Float>, venous: Volume<Float>, liverMask: Volume<UInt8>, arterialCandidates: [UInt8],
+    settings: HypointenseChannel
+  ) {
+    guard let bounds = liverMask.nonZeroBounds() else { return nil }
+    self.settings = settings
+    lower = bounds.lower
+    dims = bounds.upper &- bounds.lower &+ 1
+    let grid = Grid(dims: dims, spacingMM: native.grid.spacingMM)
+    let full = native.grid.dims
+    let (lo, d) = (lower, dims)
+    func crop<T: BitwiseCopyable & Sendable>(_ source: [T]) -> [T] {
+      source.withUnsafeBufferPointer { s in
+        let input = UncheckedSendable(s)
+        return ParallelSlabs.array(count: d.x * d.y * d.z) { range, out in
+          for n in range {
+            let i = n % d.x, j = (n / d.x) % d.y, k = n / (d.x * d.y)
+            out[n - range.lowerBound] = input.value[(lo.x + i) + full.x * ((lo.y + j) + full.y * (lo.z + k))]
+          }
+        }
+      }
+    }
+    let liver = crop(liverMask.voxels)
+    let nativeBox = crop(native.voxels), venousBox = crop(venous.voxels)
+    let claimed = crop(arterialCandidates)
+    let inner = Morphology.erode(liver, dims: d, radius: SIMD3(settings.capsuleMarginVoxels[0], settings.capsuleMarginVoxels[1], settings.capsuleMarginVoxels[2]))
+    let liverWeight = Volume(grid: grid, voxels: liver.map { Float($0 != 0 ? 1 : 0) })
+    let liverSmooth = GaussianSmoothing.smooth(liverWeight, sigmaMM: settings.smoothingSigmaMM).voxels
+
+    /// Darkness of `image` against the local level of the parenchyma `reference` (0/1).
+    func darkness(_ image: [Float], reference: [Float]) -> [Float] {
+      let level = GaussianSmoothing.smooth(Volume(grid: grid, voxels: zip(image, reference).map { $0 * $1 }), sigmaMM: settings.backgroundSigmaMM).voxels
+      let weight = GaussianSmoothing.smooth(Volume(grid: grid, voxels: reference), sigmaMM: settings.backgroundSigmaMM).voxels
+      var ratio = [Float](repeating: 0, count: image.count)
+      for n in ratio.indices where liver[n] != 0 {
+        let background = weight[n] > 1e-3 ? level[n] / weight[n] : 0
+        ratio[n] = background > 1 ? image[n] / background : 1
+      }
+      let smooth = GaussianSmoothing.smooth(Volume(grid: grid, voxels: ratio), sigmaMM: settings.smoothingSigmaMM).voxels
+      var dark = [Float](repeating: 0, count: image.count)
+      for n in dark.indices where liver[n] != 0 { dark[n] = 1 - smooth[n] / max(liverSmooth[n], 1e-3) }
+      return dark
+    }
+    func statistics(_ values: [Float], within mask: [UInt8]) -> RobustStatistics? {
+      RobustStatistics(of: Volume(grid: grid, voxels: values), within: Volume(grid: grid, voxels: mask))
+    }
+
+    // First pass: parenchyma = liver outside arterial candidates.
+    var reference = (0..<liver.count).map { liver[$0] != 0 && claimed[$0] == 0 ? Float(1) : 0 }
+    var dn = darkness(nativeBox, reference: reference), dv = darkness(venousBox, reference: reference)
+    guard let first = statistics(dn, within: inner) else { return nil }
+    let vessel = Float(1 - settings.vesselVenousRatio)
+    let clear = Float(first.threshold(k: 3))
+    let obvious = (0..<liver.count).map { inner[$0] != 0 && dn[$0] > clear && dv[$0] > vessel ? UInt8(1) : 0 }
+    // Second pass without them (and a voxel around them).
+    let excluded = Morphology.dilate(obvious, dims: d, radius: SIMD3(1, 1, 1))
+    reference = (0..<liver.count).map { reference[$0] != 0 && excluded[$0] == 0 ? Float(1) : 0 }
+    dn = darkness(nativeBox, reference: reference)
+    dv = darkness(venousBox, reference: reference)
+    let parenchyma = (0..<liver.count).map { inner[$0] != 0 && reference[$0] != 0 ? UInt8(1) : 0 }
+    guard let ns = statistics(dn, within: parenchyma), let vs = statistics(dv, within: parenchyma) else { return nil }
+    self.liver = liver
+    self.inner = inner
+    nativeDarkness = dn
+    venousDarkness = dv
+    nativeStatistics = ns
+    venousStatistics = vs
+  }
+
+  /// Marks the channel's regions at threshold `k` in `candidates` (full grid, 1 = candidate).
+  ///
+  /// Lesions a voxel apart share a partial-volume gap that is dark too, so thresholding alone
+  /// joins them. Each voxel's score is its darkness over the seed threshold (native darkness
+  /// counts only off vessels); markers are the parts scoring over 2 (one per lesion core) and
+  /// any seeded part (over 1) without such a core; the markers flood the voxels scoring over
+  /// `growFraction` in order of decreasing score (a watershed), and a one-voxel cut is made
+  /// wherever two basins meet, so the final labelling keeps them apart.
+  func addCandidates(k: Double, to candidates: inout [UInt8], fullDims: SIMD3<Int>) {
+    let vessel = Float(1 - settings.vesselVenousRatio)
+    let floor = settings.minimumContrast
+    let seedN = Float(max(nativeStatistics.threshold(k: k), floor)), seedV = Float(max(venousStatistics.threshold(k: k), floor))
+    let count = liver.count
+    var score = [Float](repeating: 0, count: count)
+    for n in 0..<count where liver[n] != 0 {
+      let native = venousDarkness[n] > vessel ? nativeDarkness[n] / seedN : 0
+      score[n] = max(native, venousDarkness[n] / seedV)
+    }
+    let grow = Float(settings.growFraction)
+    let box = Grid(dims: dims, spacingMM: SIMD3(1, 1, 1))
+    func components(_ above: Float, seedsOnly: Bool) -> ComponentLabels {
+      let mask = (0..<count).map { n in score[n] > above && (!seedsOnly || inner[n] != 0) ? UInt8(1) : 0 }
+      return ConnectedComponents.label(Volume(grid: box, voxels: mask), connectivity: .corners26)
+    }
+    // Markers: cores (score > 2, seeded) and seeded parts without a core.
+    let cores = components(2, seedsOnly: true).labels.labels32
+    let seeded = components(1, seedsOnly: true)
+    let seededLabels = seeded.labels.labels32
+    var hasCore = [Bool](repeating: false, count: seeded.count + 1)
+    for n in 0..<count where cores[n] != 0 { hasCore[Int(seededLabels[n])] = true }
+    var basin = [Int32](repeating: 0, count: count)
+    var coreIDs: [UInt32: Int32] = [:]
+    var next: Int32 = 0
+    for n in 0..<count {
+      if cores[n] != 0 {
+        if coreIDs[cores[n]] == nil {
+          next += 1
+          coreIDs[cores[n]] = next
+        }
+        basin[n] = coreIDs[cores[n]]!
+      }
+    }
+    var partIDs: [UInt32: Int32] = [:]
+    for n in 0..<count where settings.markersWithoutCore && seededLabels[n] != 0 && !hasCore[Int(seededLabels[n])] {
+      if partIDs[seededLabels[n]] == nil {
+        next += 1
+        partIDs[seededLabels[n]] = next
+      }
+      basin[n] = partIDs[seededLabels[n]]!
+    }
+    guard next > 0 else { return }
+
+    // Flood by decreasing score: a bucket queue over the scores between `grow` and the top.
+    let top = max(score.max() ?? 0, grow + 1e-3)
+    let buckets = 512
+    func bucket(_ value: Float) -> Int { min(buckets - 1, max(0, Int((value - grow) / (top - grow) * Float(buckets - 1)))) }
+    var queues = [[Int]](repeating: [], count: buckets)
+    let (nx, ny, nz) = (dims.x, dims.y, dims.z)
+    func forEachNeighbour(_ n: Int, _ body: (Int) -> Void) {
+      let i = n % nx, j = (n / nx) % ny, k = n / (nx * ny)
+      for dk in -1...1 where k + dk >= 0 && k + dk < nz {
+        for dj in -1...1 where j + dj >= 0 && j + dj < ny {
+          for di in -1...1 where i + di >= 0 && i + di < nx && (di, dj, dk) != (0, 0, 0) {
+            body(n + di + nx * (dj + ny * dk))
+          }
+        }
+      }
+    }
+    var queued = [Bool](repeating: false, count: count)
+    for n in 0..<count where basin[n] != 0 {
+      forEachNeighbour(n) { m in
+        if basin[m] == 0, !queued[m], score[m] > grow {
+          queued[m] = true
+          queues[bucket(score[m])].append(m)
+        }
+      }
+    }
+    var level = buckets - 1
+    while level >= 0 {
+      guard let n = queues[level].popLast() else {
+        level -= 1
+        continue
+      }
+      // Joins the basin of its highest-scoring labelled neighbour.
+      var best: Int32 = 0, bestScore = -Float.infinity
+      forEachNeighbour(n) { m in
+        if basin[m] != 0, score[m] > bestScore { (best, bestScore) = (basin[m], score[m]) }
+      }
+      basin[n] = best
+      forEachNeighbour(n) { m in
+        if basin[m] == 0, !queued[m], score[m] > grow {
+          queued[m] = true
+          let b = bucket(score[m])
+          queues[b].append(m)
+          if b > level { level = b }
+        }
+      }
+    }
+
+    // Cut: a voxel touching a basin with a smaller id leaves, so no two basins stay adjacent.
+    var sizes = [Int](repeating: 0, count: Int(next) + 1)
+    var kept = basin
+    for n in 0..<count where basin[n] != 0 {
+      var touches = false
+      forEachNeighbour(n) { m in if basin[m] != 0 && basin[m] < basin[n] { touches = true } }
+      if touches { kept[n] = 0 } else { sizes[Int(basin[n])] += 1 }
+    }
+    for k in 0..<nz {
+      for j in 0..<ny {
+        let row = nx * (j + ny * k)
+        let target = lower.x + fullDims.x * ((lower.y + j) + fullDims.y * (lower.z + k))
+        for i in 0..<nx where kept[row + i] != 0 && sizes[Int(kept[row + i])] >= settings.minimumVoxels { candidates[target + i] = 1 }
+      }
+    }
+  }
+}
+
+/// Separable box erosion and dilation of binary masks (radius r: a (2r+1)-voxel window).
+enum Morphology {
+  static func erode(_ mask: [UInt8], dims: SIMD3<Int>, radius: SIMD3<Int>) -> [UInt8] {
+    filter(mask, dims: dims, radius: radius, keepWhenAll: true)
+  }
+
+  static func dilate(_ mask: [UInt8], dims: SIMD3<Int>, radius: SIMD3<Int>) -> [UInt8] {
+    filter(mask, dims: dims, radius: radius, keepWhenAll: false)
+  }
+
+  /// Erosion: a voxel stays when every voxel of the window is set (outside the grid counts as
+  /// unset). Dilation: a voxel is set when any voxel of the window is.
+  private static func filter(_ mask: [UInt8], dims: SIMD3<Int>, radius: SIMD3<Int>, keepWhenAll: Bool) -> [UInt8] {
+    var current = mask.map { $0 != 0 ? UInt8(1) : 0 }
+    let strides = [1, dims.x, dims.x * dims.y]
+    for axis in 0..<3 where radius[axis] > 0 {
+      let r = radius[axis], length = dims[axis], stride = strides[axis]
+      var next = current
+      // Every line along `axis`: a running count of set voxels in the window.
+      let lines = current.count / length
+      for line in 0..<lines {
+        let start: Int
+        switch axis {
+        case 0: start = line * dims.x
+        case 1: start = (line % dims.x) + (line / dims.x) * dims.x * dims.y
+        default: start = line
+        }
+        var count = 0
+        for t in 0..<min(r, length) { count += Int(current[start + t * stride]) }
+        for t in 0..<length {
+          let entering = t + r, leaving = t - r - 1
+          if entering < length { count += Int(current[start + entering * stride]) }
+          if leaving >= 0 { count -= Int(current[start + leaving * stride]) }
+          let window = 2 * r + 1
+          next[start + t * stride] = keepWhenAll ? (count == window ? 1 : 0) : (count > 0 ? 1 : 0)
+        }
+      }
+      current = next
+    }
+    return current
+  }
+}
