@@ -1,0 +1,110 @@
+import FociComponents
+import FociCore
+import Testing
+import _FociTestSupport
+
+@testable import FociDetection
+
+@Suite struct MorphologyTests {
+  /// Box erosion and dilation by brute force over the window.
+  static func reference(_ mask: [UInt8], dims: SIMD3<Int>, radius: SIMD3<Int>, all: Bool) -> [UInt8] {
+    var out = [UInt8](repeating: 0, count: mask.count)
+    for k in 0..<dims.z { for j in 0..<dims.y { for i in 0..<dims.x {
+      var every = true, any = false
+      for dk in -radius.z...radius.z { for dj in -radius.y...radius.y { for di in -radius.x...radius.x {
+        let (a, b, c) = (i + di, j + dj, k + dk)
+        let inside = a >= 0 && a < dims.x && b >= 0 && b < dims.y && c >= 0 && c < dims.z
+        let set = inside && mask[a + dims.x * (b + dims.y * c)] != 0
+        every = every && set
+        any = any || set
+      } } }
+      out[i + dims.x * (j + dims.y * k)] = (all ? every : any) ? 1 : 0
+    } } }
+    return out
+  }
+
+  @Test(arguments: [SIMD3(2, 2, 1), SIMD3(1, 0, 2), SIMD3(0, 3, 0)])
+  func erosionAndDilationMatchBruteForce(radius: SIMD3<Int>) {
+    var rng = SeededGenerator(seed: 11)
+    let dims = SIMD3(13, 9, 7)
+    let mask = (0..<(dims.x * dims.y * dims.z)).map { _ in UInt8.random(in: 0...9, using: &rng) < 7 ? UInt8(1) : 0 }
+    #expect(Morphology.erode(mask, dims: dims, radius: radius) == Self.reference(mask, dims: dims, radius: radius, all: true))
+    #expect(Morphology.dilate(mask, dims: dims, radius: radius) == Self.reference(mask, dims: dims, radius: radius, all: false))
+  }
+}
+
+@Suite struct HypointenseChannelTests {
+  /// A liver (ellipsoid) with three lesions that do not enhance more than the liver — one
+  /// alone, two a voxel apart — and a portal vein (dark natively, bright in the venous phase).
+  struct Scene {
+    let grid = Grid(dims: SIMD3(96, 80, 24), spacingMM: SIMD3(1.4, 1.4, 3.5))
+    var native: Volume<Float>, arterial: Volume<Float>, venous: Volume<Float>, liver: Volume<UInt8>
+    static let lone = (centre: SIMD3(40.0, 40.0, 42.0), radius: 9.0)
+    static let pair = [(centre: SIMD3(86.0, 70.0, 42.0), radius: 7.0), (centre: SIMD3(86.0 + 15.4, 70.0, 42.0), radius: 7.0)]
+
+    init() {
+      var rng = SeededGenerator(seed: 5)
+      let g = grid
+      var n = [Float](repeating: 0, count: g.voxelCount), a = n, v = n
+      var m = [UInt8](repeating: 0, count: g.voxelCount)
+      for k in 0..<g.dims.z { for j in 0..<g.dims.y { for i in 0..<g.dims.x {
+        let p = SIMD3(Double(i), Double(j), Double(k)) * g.spacingMM
+        let e = (p - SIMD3(67, 56, 42)) / SIMD3(60, 48, 36)
+        let inLiver = (e * e).sum() <= 1
+        var (sn, sa, sv): (Double, Double, Double) = inLiver ? (250, 330, 430) : (80, 85, 90)
+        if inLiver {
+          for lesion in [Self.lone] + Self.pair where ((p - lesion.centre) * (p - lesion.centre)).sum() <= lesion.radius * lesion.radius {
+            (sn, sa, sv) = (180, 250, 330)  // 28 % darker natively, weak in both phases
+          }
+          let d = SIMD2(p.x - 100, p.z - 42)
+          if (d * d).sum() <= 9 && p.y > 20 && p.y < 60 { (sn, sa, sv) = (140, 180, 620) }  // the vein, along y
+        }
+        let o = g.offset(i, j, k)
+        func noise() -> Double { Double.random(in: -1...1, using: &rng) * 4 }
+        (n[o], a[o], v[o]) = (Float(sn + noise()), Float(sa + noise()), Float(sv + noise()))
+        m[o] = inLiver ? 1 : 0
+      } } }
+      native = Volume(grid: g, voxels: n)
+      arterial = Volume(grid: g, voxels: a)
+      venous = Volume(grid: g, voxels: v)
+      liver = Volume(grid: g, voxels: m)
+    }
+
+    /// The focus label at a world point (voxel (0,0,0) at the origin).
+    func label(_ foci: ComponentLabels, at p: SIMD3<Double>) -> UInt32 {
+      let v = p / grid.spacingMM
+      return foci.labels[Int(v.x.rounded()), Int(v.y.rounded()), Int(v.z.rounded())]
+    }
+  }
+
+  @Test func findsNonEnhancingLesionsSplitsNeighboursAndSkipsTheVein() throws {
+    let scene = Scene()
+    var settings = DetectionSettings()
+    settings.motionCorrection = nil
+    let arterialOnly = try FocusDetection.detect(
+      native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous, settings: settings)
+    #expect(scene.label(arterialOnly.foci, at: Scene.lone.centre) == 0)
+
+    settings.hypointense = HypointenseChannel()
+    let result = try FocusDetection.detect(
+      native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous, settings: settings)
+    let lone = scene.label(result.foci, at: Scene.lone.centre)
+    let first = scene.label(result.foci, at: Scene.pair[0].centre), second = scene.label(result.foci, at: Scene.pair[1].centre)
+    #expect(lone != 0 && first != 0 && second != 0)
+    #expect(first != second, "lesions a voxel apart stay two lesions")
+    #expect(scene.label(result.foci, at: SIMD3(100, 40, 42)) == 0, "the vein is not a lesion")
+    #expect(result.foci.count == 3, "\(result.foci.voxelCounts)")
+    // Each found lesion is about its true size (a sphere of radius 9 mm: 3054 mm³ = 445 voxels).
+    let loneVoxels = result.foci.voxelCounts[Int(lone) - 1]
+    #expect(loneVoxels > 300 && loneVoxels < 600, "\(loneVoxels)")
+  }
+
+  @Test func withoutAVenousPhaseTheChannelIsIdle() throws {
+    let scene = Scene()
+    var settings = DetectionSettings()
+    settings.motionCorrection = nil
+    settings.hypointense = HypointenseChannel()
+    let result = try FocusDetection.detect(native: scene.native, arterial: scene.arterial, liverMask: scene.liver, settings: settings)
+    #expect(scene.label(result.foci, at: Scene.lone.centre) == 0)
+  }
+}
