@@ -22,11 +22,10 @@ public struct DetectionSettings: Sendable, Hashable, Codable {
   public var fillHoles = true
   /// Motion correction of the arterial phase (default: on, 20 mm bound, peak floor 0.05).
   public var motionCorrection: MotionCorrection? = MotionCorrection()
-  /// The second channel for lesions that do not enhance more than the liver (native and
-  /// venous darkness; used when a portal venous phase is given). Off by default (nil) while it
-  /// is experimental: on the phantoms it finds more lesions but also dark vessel segments.
-  /// Its k scales with the arterial k in a threshold sweep.
-  public var hypointense: HypointenseChannel?
+  /// The second channel for lesions that do not enhance more than the liver (native darkness
+  /// off vessels, venous darkness; used when a portal venous phase is given; nil = off). Its k
+  /// and contrast floor scale with the arterial k in a threshold sweep.
+  public var hypointense: HypointenseChannel? = HypointenseChannel()
 
   public init() {}
 }

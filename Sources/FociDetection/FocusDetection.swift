@@ -65,11 +65,12 @@ public enum FocusDetection {
 
     /// Foci above `threshold` with the preparation's connectivity, minimum size and hole filling,
     /// joined by the hypointense channel's regions. In a sweep (`hypointenseScale`), the
-    /// channel's k is its setting times the scale, so both channels tighten together.
+    /// channel's k and contrast floor are its settings times the scale, so both channels
+    /// tighten together.
     public func foci(threshold: DetectionSettings.Threshold, hypointenseScale: Double = 1) -> ComponentLabels {
       var candidates = arterialCandidates(threshold)
       if let hypointense {
-        hypointense.addCandidates(k: hypointense.settings.k * hypointenseScale, to: &candidates, fullDims: subtraction.grid.dims)
+        hypointense.addCandidates(scale: hypointenseScale, to: &candidates, fullDims: subtraction.grid.dims)
       }
       var foci = ConnectedComponents.label(
         Volume(grid: subtraction.grid, voxels: candidates), connectivity: settings.connectivity,

@@ -26,12 +26,17 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   /// Regions grow into voxels above this share of the seed threshold (default 1: no growth;
   /// lower values join neighbouring lesions through partial-volume gaps on the phantoms).
   public var growFraction = 1.0
-  /// Smoothing inside the liver, σ in mm (default 1.5).
-  public var smoothingSigmaMM = 1.5
+  /// Smoothing inside the liver, σ in mm (default 2).
+  public var smoothingSigmaMM = 2.0
   /// Width of the local parenchyma level, σ in mm (default 15).
   public var backgroundSigmaMM = 15.0
+  /// Native-dark voxels are vessels when they are brighter than the local parenchyma in the
+  /// venous phase by at least this share of their native darkness (default 0.4). A ratio of
+  /// the two, so a vessel filling only part of a voxel is caught as surely as a whole one:
+  /// portal veins score about 1, hepatic veins 0.5, lesions mostly 0 or below.
+  public var vesselVenousExcess = 0.4
   /// Native-dark voxels at or above this venous ratio to the local parenchyma are vessels
-  /// (default 1.15: portal and hepatic veins reach 1.2–1.4, lesions mostly stay under 1.1).
+  /// whatever their native darkness (default 1.15).
   public var vesselVenousRatio = 1.15
   /// Seeds stay this many voxels inside the mask along x, y, z (default 2, 2, 1).
   public var capsuleMarginVoxels = [2, 2, 1]
@@ -93,10 +98,13 @@ struct HypointenseMaps: Sendable {
     let liverWeight = Volume(grid: grid, voxels: liver.map { Float($0 != 0 ? 1 : 0) })
     let liverSmooth = GaussianSmoothing.smooth(liverWeight, sigmaMM: settings.smoothingSigmaMM).voxels
 
+    // FFTW's threaded plans for some small boxes spend seconds synchronising (the 128 × 104 ×
+    // 36 demo grid); spatial passes are fast enough there, the FFT for large boxes.
+    let backgroundMethod: GaussianSmoothing.Method = grid.voxelCount < 1_000_000 ? .spatial : .automatic
     /// Darkness of `image` against the local level of the parenchyma `reference` (0/1).
     func darkness(_ image: [Float], reference: [Float]) -> [Float] {
-      let level = GaussianSmoothing.smooth(Volume(grid: grid, voxels: zip(image, reference).map { $0 * $1 }), sigmaMM: settings.backgroundSigmaMM).voxels
-      let weight = GaussianSmoothing.smooth(Volume(grid: grid, voxels: reference), sigmaMM: settings.backgroundSigmaMM).voxels
+      let level = GaussianSmoothing.smooth(Volume(grid: grid, voxels: zip(image, reference).map { $0 * $1 }), sigmaMM: settings.backgroundSigmaMM, method: backgroundMethod).voxels
+      let weight = GaussianSmoothing.smooth(Volume(grid: grid, voxels: reference), sigmaMM: settings.backgroundSigmaMM, method: backgroundMethod).voxels
       var ratio = [Float](repeating: 0, count: image.count)
       for n in ratio.indices where liver[n] != 0 {
         let background = weight[n] > 1e-3 ? level[n] / weight[n] : 0
@@ -117,7 +125,10 @@ struct HypointenseMaps: Sendable {
     guard let first = statistics(dn, within: inner) else { return nil }
     let vessel = Float(1 - settings.vesselVenousRatio)
     let clear = Float(first.threshold(k: 3))
-    let obvious = (0..<liver.count).map { inner[$0] != 0 && dn[$0] > clear && dv[$0] > vessel ? UInt8(1) : 0 }
+    let excess = Float(settings.vesselVenousExcess)
+    let obvious = (0..<liver.count).map { n in
+      inner[n] != 0 && dn[n] > clear && dv[n] > vessel && -dv[n] < excess * dn[n] ? UInt8(1) : 0
+    }
     // Second pass without them (and a voxel around them).
     let excluded = Morphology.dilate(obvious, dims: d, radius: SIMD3(1, 1, 1))
     reference = (0..<liver.count).map { reference[$0] != 0 && excluded[$0] == 0 ? Float(1) : 0 }
@@ -133,7 +144,7 @@ struct HypointenseMaps: Sendable {
     venousStatistics = vs
   }
 
-  /// Marks the channel's regions at threshold `k` in `candidates` (full grid, 1 = candidate).
+  /// Marks the channel's regions in `candidates` (full grid, 1 = candidate).
   ///
   /// Lesions a voxel apart share a partial-volume gap that is dark too, so thresholding alone
   /// joins them. Each voxel's score is its darkness over the seed threshold (native darkness
@@ -141,14 +152,17 @@ struct HypointenseMaps: Sendable {
   /// any seeded part (over 1) without such a core; the markers flood the voxels scoring over
   /// `growFraction` in order of decreasing score (a watershed), and a one-voxel cut is made
   /// wherever two basins meet, so the final labelling keeps them apart.
-  func addCandidates(k: Double, to candidates: inout [UInt8], fullDims: SIMD3<Int>) {
-    let vessel = Float(1 - settings.vesselVenousRatio)
-    let floor = settings.minimumContrast
+  /// `scale` multiplies both k and the contrast floor (a threshold sweep tightens both).
+  func addCandidates(scale: Double, to candidates: inout [UInt8], fullDims: SIMD3<Int>) {
+    let k = settings.k * scale
+    let vessel = Float(1 - settings.vesselVenousRatio), excess = Float(settings.vesselVenousExcess)
+    let floor = settings.minimumContrast * scale
     let seedN = Float(max(nativeStatistics.threshold(k: k), floor)), seedV = Float(max(venousStatistics.threshold(k: k), floor))
     let count = liver.count
     var score = [Float](repeating: 0, count: count)
     for n in 0..<count where liver[n] != 0 {
-      let native = venousDarkness[n] > vessel ? nativeDarkness[n] / seedN : 0
+      let offVessel = venousDarkness[n] > vessel && -venousDarkness[n] < excess * nativeDarkness[n]
+      let native = offVessel ? nativeDarkness[n] / seedN : 0
       score[n] = max(native, venousDarkness[n] / seedV)
     }
     let grow = Float(settings.growFraction)

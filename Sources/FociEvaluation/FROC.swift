@@ -106,8 +106,8 @@ public struct FROC: Sendable, Codable {
 extension FROC.Counts {
   /// Detection of one study rerun at every threshold k of the MAD rule on the same
   /// preparation (motion correction, subtraction and the hypointense maps are made once), each
-  /// result matched against `truth`. The hypointense channel's k scales by k / `reference`
-  /// (the arterial k of the settings; nil: it stays as set).
+  /// result matched against `truth`. The hypointense channel's k and contrast floor scale by
+  /// k / `reference` (the arterial k of the settings; nil: they stay as set).
   public static func sweep(
     _ preparation: FocusDetection.Preparation, thresholds: [Double], reference: Double? = nil, truth: StudyTruth,
     criteria: LesionMatching.Criteria

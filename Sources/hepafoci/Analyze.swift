@@ -40,12 +40,12 @@ struct Analyze: ParsableCommand {
   @Option(help: "Smallest focus kept, in voxels.") var minVoxels = 3
   @Flag(help: "Do not fill the holes foci enclose (the lesion is then the enhancing part only).") var noFillHoles = false
   @Flag(help: "Do not correct breath-hold shifts between phases.") var noMotionCorrection = false
-  @Flag(help: "Experimental: a second channel for lesions darker than the liver around them on native T1 (off vessels) or in the venous phase; needs the venous phase.")
-  var hypointense = false
+  @Flag(help: "Arterial subtraction only: no second channel for lesions darker than the liver around them on native T1 (off vessels) or in the venous phase.")
+  var noHypointense = false
   @Option(help: "Hypointense channel: seeds at median + K·1.4826·MAD of the parenchyma's darkness.") var hypointenseK = 4.0
   @Option(help: "Hypointense channel: seeds at least this much darker than the local liver (0.10 = 10 %).") var hypointenseContrast = 0.10
   @Option(help: "Hypointense channel: regions grow into voxels over this share of the seed threshold.") var hypointenseGrow = 1.0
-  @Option(help: "Hypointense channel: smoothing inside the liver, σ in mm.") var hypointenseSmoothing = 1.5
+  @Option(help: "Hypointense channel: smoothing inside the liver, σ in mm.") var hypointenseSmoothing = 2.0
   @Option(help: "Largest shift applied by motion correction, mm.") var maxShift = 20.0
   @Option(help: "Weakest correlation peak (0...1) accepted by motion correction.") var minPeak = 0.05
   @Option(help: "Signal and enhancement class cut-off: ±this ratio against the parenchyma.") var signalCutoff = 0.10
@@ -95,7 +95,9 @@ struct Analyze: ParsableCommand {
       m.minimumPeak = minPeak
       s.detection.motionCorrection = m
     }
-    if hypointense {
+    if noHypointense {
+      s.detection.hypointense = nil
+    } else {
       var h = HypointenseChannel()
       h.k = hypointenseK
       h.minimumContrast = hypointenseContrast
@@ -120,9 +122,6 @@ struct Analyze: ParsableCommand {
     let started = Date()
     let files = try StudyFiles(folder: study, native: native, arterial: arterial, venous: venous, delayed: delayed, t2: t2, adc: adc, liverMask: liverMask)
     let settings = self.settings
-    if hypointense && files.venous == nil {
-      FileHandle.standardError.write(Data("hepafoci: note: --hypointense needs a venous phase; detecting in the arterial subtraction only\n".utf8))
-    }
     try ExitStatus.mappingInputErrors {
       let (inputs, records) = try files.load()
       let loaded = Date()

@@ -81,6 +81,7 @@ import _FociTestSupport
     let scene = Scene()
     var settings = DetectionSettings()
     settings.motionCorrection = nil
+    settings.hypointense = nil
     let arterialOnly = try FocusDetection.detect(
       native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous, settings: settings)
     #expect(scene.label(arterialOnly.foci, at: Scene.lone.centre) == 0)
