@@ -69,6 +69,10 @@ struct AnalyzeCommandTests {
     let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
     let settings = json["settings"] as! [String: Any]
     #expect(settings["ovalAxisRatio"] as? Double == 1.2 && settings["blurredEdgeWidthMM"] as? Double == 2)
+    #expect((settings["detection"] as! [String: Any])["hypointense"] != nil)
+    let arterialOnly = try CLI.run(["analyze", dir, "--out", folder.file("arterial"), "--no-hypointense", "--json"])
+    let plain = try JSONSerialization.jsonObject(with: Data(arterialOnly.stdout.utf8)) as! [String: Any]
+    #expect(((plain["settings"] as! [String: Any])["detection"] as! [String: Any])["hypointense"] == nil)
     let bad = try CLI.run(["analyze", dir, "--out", folder.file("bad"), "--irregular-solidity", "1.5"])
     #expect(bad.status == 64 && bad.stderr.contains("--irregular-solidity"))
     #expect(!FileManager.default.fileExists(atPath: folder.file("bad")))
