@@ -31,10 +31,10 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   /// Width of the local parenchyma level, σ in mm (default 15).
   public var backgroundSigmaMM = 15.0
   /// Native-dark voxels are vessels when they are brighter than the local parenchyma in the
-  /// venous phase by at least this share of their native darkness (default 0.4). A ratio of
+  /// venous phase by at least this share of their native darkness (default 0.2). A ratio of
   /// the two, so a vessel filling only part of a voxel is caught as surely as a whole one:
   /// portal veins score about 1, hepatic veins 0.5, lesions mostly 0 or below.
-  public var vesselVenousExcess = 0.4
+  public var vesselVenousExcess = 0.2
   /// Native-dark voxels at or above this venous ratio to the local parenchyma are vessels
   /// whatever their native darkness (default 1.15).
   public var vesselVenousRatio = 1.15

@@ -46,6 +46,8 @@ struct Analyze: ParsableCommand {
   @Option(help: "Hypointense channel: seeds at least this much darker than the local liver (0.10 = 10 %).") var hypointenseContrast = 0.10
   @Option(help: "Hypointense channel: regions grow into voxels over this share of the seed threshold.") var hypointenseGrow = 1.0
   @Option(help: "Hypointense channel: smoothing inside the liver, σ in mm.") var hypointenseSmoothing = 2.0
+  @Option(help: "Hypointense channel: native-dark voxels brighter in the venous phase by this share of their native darkness are vessels.")
+  var hypointenseVesselExcess = 0.2
   @Option(help: "Largest shift applied by motion correction, mm.") var maxShift = 20.0
   @Option(help: "Weakest correlation peak (0...1) accepted by motion correction.") var minPeak = 0.05
   @Option(help: "Signal and enhancement class cut-off: ±this ratio against the parenchyma.") var signalCutoff = 0.10
@@ -72,8 +74,8 @@ struct Analyze: ParsableCommand {
     where !(0...1).contains(value) {
       throw ValidationError("\(name) must be within 0...1.")
     }
-    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0 else {
-      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast not negative, --hypointense-grow within (0, 1].")
+    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0 else {
+      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-grow within (0, 1].")
     }
     guard ovalAxisRatio >= 1, lobulatedConvexity > 0, blurredEdge > 0, capsuleContact >= 0 else {
       throw ValidationError("--oval-axis-ratio must be at least 1, --lobulated-convexity and --blurred-edge positive, --capsule-contact not negative.")
@@ -103,6 +105,7 @@ struct Analyze: ParsableCommand {
       h.minimumContrast = hypointenseContrast
       h.growFraction = hypointenseGrow
       h.smoothingSigmaMM = hypointenseSmoothing
+      h.vesselVenousExcess = hypointenseVesselExcess
       s.detection.hypointense = h
     }
     s.signalCutoff = signalCutoff
