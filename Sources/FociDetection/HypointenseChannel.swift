@@ -46,8 +46,11 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   /// gives (default 0.10, the ±10 % of the signal classes): smoothed parenchyma is so uniform
   /// that k robust SDs can be a 2 % step, which partial volume at vessels already makes.
   public var minimumContrast = 0.10
-  /// Seeded parts without a core (score over 2) become lesions too (default false).
-  public var markersWithoutCore = false
+  /// Seeded parts without a core become lesions too (default true: a quarter of the phantom's
+  /// lesions are less than 17 % darker natively, under the core level of 2 × 10 %).
+  public var markersWithoutCore = true
+  /// Cores, one marker per lesion, score over this multiple of the seed threshold (default 2).
+  public var coreFactor = 2.0
 
   public init() {}
 }
@@ -148,7 +151,7 @@ struct HypointenseMaps: Sendable {
   ///
   /// Lesions a voxel apart share a partial-volume gap that is dark too, so thresholding alone
   /// joins them. Each voxel's score is its darkness over the seed threshold (native darkness
-  /// counts only off vessels); markers are the parts scoring over 2 (one per lesion core) and
+  /// counts only off vessels); markers are the parts scoring over `coreFactor` (a lesion core) and
   /// any seeded part (over 1) without such a core; the markers flood the voxels scoring over
   /// `growFraction` in order of decreasing score (a watershed), and a one-voxel cut is made
   /// wherever two basins meet, so the final labelling keeps them apart.
@@ -172,7 +175,7 @@ struct HypointenseMaps: Sendable {
       return ConnectedComponents.label(Volume(grid: box, voxels: mask), connectivity: .corners26)
     }
     // Markers: cores (score > 2, seeded) and seeded parts without a core.
-    let cores = components(2, seedsOnly: true).labels.labels32
+    let cores = components(Float(settings.coreFactor), seedsOnly: true).labels.labels32
     let seeded = components(1, seedsOnly: true)
     let seededLabels = seeded.labels.labels32
     var hasCore = [Bool](repeating: false, count: seeded.count + 1)
