@@ -62,7 +62,8 @@ struct Analyze: ParsableCommand {
   @Option(help: "Surface: lobulated under this convexity (hull surface over lesion surface).") var lobulatedConvexity = 0.97
   @Option(help: "Contour: blurred from this edge width, mm (contrast over boundary gradient).") var blurredEdge = 5.3
   @Option(help: "Capsule contact distance, mm (0 = the largest voxel side).") var capsuleContact = 0.0
-  @Option(help: "Shunt-like: touching the capsule with at least this share in the third of its depth nearest it.") var shuntBaseShare = 0.55
+  @Option(help: "Shunt-like: touching the capsule with at least this share in the third of its depth nearest it (no T2 given).") var shuntBaseShare = 0.55
+  @Option(help: "Shunt-like: the same share when a T2 is given (T2-bright lesions are never shunt-like).") var shuntBaseShareWithT2 = 0.40
   @Flag(help: "Print the whole lesions.json on standard output instead of the summary.") var json = false
 
   func validate() throws {
@@ -73,7 +74,7 @@ struct Analyze: ParsableCommand {
     guard k > 0, smoothing >= 0, maxShift > 0, (0...1).contains(minPeak), signalCutoff > 0, avascularK > 0 else {
       throw ValidationError("--k, --signal-cutoff and --avascular-k must be positive, --smoothing not negative, --min-peak within 0...1.")
     }
-    for (name, value) in [("--blood-products-share", bloodProductsShare), ("--irregular-solidity", irregularSolidity), ("--shunt-base-share", shuntBaseShare)]
+    for (name, value) in [("--blood-products-share", bloodProductsShare), ("--irregular-solidity", irregularSolidity), ("--shunt-base-share", shuntBaseShare), ("--shunt-base-share-with-t2", shuntBaseShareWithT2)]
     where !(0...1).contains(value) {
       throw ValidationError("\(name) must be within 0...1.")
     }
@@ -123,6 +124,7 @@ struct Analyze: ParsableCommand {
     s.blurredEdgeWidthMM = blurredEdge
     s.capsuleContactMM = capsuleContact
     s.shuntBaseShare = shuntBaseShare
+    s.shuntBaseShareWithT2 = shuntBaseShareWithT2
     return s
   }
 
