@@ -162,4 +162,31 @@ struct ShapeClassTests {
     #expect(c.shape.shapeClass == .irregular, "\(c.shape)")
     #expect(r.shape.surfaceClass == .smooth && c.shape.surfaceClass == .lobulated, "\(r.shape) \(c.shape)")
   }
+
+  @Test("wedges on the capsule are shunt-like unless bright on T2")
+  func shuntLike() throws {
+    func wedge(apex: SIMD3<Double>, axis: SIMD3<Double>) -> (SIMD3<Double>) -> Bool {
+      { p in
+        let d = p - apex, along = (d * axis).sum()
+        let radial = d - along * axis
+        return along > 0 && (radial * radial).sum().squareRoot() <= along * 0.7002075382097097  // tan 35°
+      }
+    }
+    // Cones whose bases are the liver's surface at its +x and −x ends.
+    let right = wedge(apex: SIMD3(136, 70, 63), axis: SIMD3(1, 0, 0)), left = wedge(apex: SIMD3(32, 70, 63), axis: SIMD3(-1, 0, 0))
+    var inputs = Self.study([right, left])
+    let grid = inputs.native.grid
+    var t2 = [Float](repeating: 100, count: grid.voxelCount)
+    for k in 0..<grid.dims.z { for j in 0..<grid.dims.y { for i in 0..<grid.dims.x {
+      if left(SIMD3(Double(i), Double(j), Double(k)) * grid.spacingMM) { t2[grid.offset(i, j, k)] = 200 }
+    } } }
+    let withoutT2 = try StudyAnalysis.analyze(inputs).report
+    #expect(withoutT2.lesions.count == 2)
+    #expect(withoutT2.lesions.allSatisfy { $0.flags.shuntLike && $0.capsule.touches && $0.capsule.baseShare >= 0.55 }, "\(withoutT2.lesions.map(\.capsule))")
+    inputs.t2 = [StudyInputs.Named(name: "t2", volume: Volume(grid: grid, voxels: t2))]
+    let report = try StudyAnalysis.analyze(inputs).report
+    let r = StudyAnalysisTests.lesion(near: SIMD3(150, 70, 63), in: report), l = StudyAnalysisTests.lesion(near: SIMD3(18, 70, 63), in: report)
+    #expect(r.flags.shuntLike)
+    #expect(l.signal["t2"]?.grade == .hyperintense && !l.flags.shuntLike)
+  }
 }
