@@ -87,9 +87,14 @@ struct HypointenseMaps: Sendable {
       source.withUnsafeBufferPointer { s in
         let input = UncheckedSendable(s)
         return ParallelSlabs.array(count: d.x * d.y * d.z) { range, out in
-          for n in range {
-            let i = n % d.x, j = (n / d.x) % d.y, k = n / (d.x * d.y)
-            out[n - range.lowerBound] = input.value[(lo.x + i) + full.x * ((lo.y + j) + full.y * (lo.z + k))]
+          // Row by row: `range` starts and ends anywhere, so copy the overlap of each row.
+          var n = range.lowerBound
+          while n < range.upperBound {
+            let row = n / d.x, i0 = n % d.x, j = row % d.y, k = row / d.y
+            let count = min(d.x - i0, range.upperBound - n)
+            let from = (lo.x + i0) + full.x * ((lo.y + j) + full.y * (lo.z + k))
+            for t in 0..<count { out[n - range.lowerBound + t] = input.value[from + t] }
+            n += count
           }
         }
       }
@@ -101,17 +106,12 @@ struct HypointenseMaps: Sendable {
     let liverWeight = Volume(grid: grid, voxels: liver.map { Float($0 != 0 ? 1 : 0) })
     let liverSmooth = GaussianSmoothing.smooth(liverWeight, sigmaMM: settings.smoothingSigmaMM).voxels
 
-    // FFTW's threaded plans for some small boxes spend seconds synchronising (the 128 × 104 ×
-    // 36 demo grid); spatial passes are fast enough there, the FFT for large boxes.
-    let backgroundMethod: GaussianSmoothing.Method = grid.voxelCount < 1_000_000 ? .spatial : .automatic
     /// Darkness of `image` against the local level of the parenchyma `reference` (0/1).
     func darkness(_ image: [Float], reference: [Float]) -> [Float] {
-      let level = GaussianSmoothing.smooth(Volume(grid: grid, voxels: zip(image, reference).map { $0 * $1 }), sigmaMM: settings.backgroundSigmaMM, method: backgroundMethod).voxels
-      let weight = GaussianSmoothing.smooth(Volume(grid: grid, voxels: reference), sigmaMM: settings.backgroundSigmaMM, method: backgroundMethod).voxels
+      let level = Self.localLevel(image, weight: reference, grid: grid, sigmaMM: settings.backgroundSigmaMM)
       var ratio = [Float](repeating: 0, count: image.count)
       for n in ratio.indices where liver[n] != 0 {
-        let background = weight[n] > 1e-3 ? level[n] / weight[n] : 0
-        ratio[n] = background > 1 ? image[n] / background : 1
+        ratio[n] = level[n] > 1 ? image[n] / level[n] : 1
       }
       let smooth = GaussianSmoothing.smooth(Volume(grid: grid, voxels: ratio), sigmaMM: settings.smoothingSigmaMM).voxels
       var dark = [Float](repeating: 0, count: image.count)
@@ -145,6 +145,64 @@ struct HypointenseMaps: Sendable {
     venousDarkness = dv
     nativeStatistics = ns
     venousStatistics = vs
+  }
+
+  /// The weighted local mean Σ G·(image·weight) / Σ G·weight for a wide Gaussian G, at every
+  /// voxel (0 where no weight is near). The wide kernel is applied on blocks of about a third
+  /// of σ per axis (sums of image·weight and of weight per block, smoothed, then interpolated
+  /// trilinearly back), which changes σ by under 1 % and costs a small fraction of a
+  /// full-resolution convolution.
+  static func localLevel(_ image: [Float], weight: [Float], grid: Grid, sigmaMM: Double) -> [Float] {
+    let d = grid.dims
+    let block = SIMD3((0..<3).map { max(1, Int(sigmaMM / grid.spacingMM[$0] / 3)) })
+    let coarse = SIMD3((0..<3).map { (d[$0] + block[$0] - 1) / block[$0] })
+    let coarseGrid = Grid(dims: coarse, spacingMM: grid.spacingMM * SIMD3(Double(block.x), Double(block.y), Double(block.z)))
+    var sums = [Float](repeating: 0, count: coarseGrid.voxelCount), weights = sums
+    for k in 0..<d.z {
+      for j in 0..<d.y {
+        let row = d.x * (j + d.y * k), crow = coarse.x * (j / block.y + coarse.y * (k / block.z))
+        for i in 0..<d.x where weight[row + i] != 0 {
+          sums[crow + i / block.x] += image[row + i] * weight[row + i]
+          weights[crow + i / block.x] += weight[row + i]
+        }
+      }
+    }
+    let smoothSums = GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: sums), sigmaMM: sigmaMM, method: .spatial).voxels
+    let smoothWeights = GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: weights), sigmaMM: sigmaMM, method: .spatial).voxels
+    // Trilinear weights along each axis: block centres sit at (c + ½)·block − ½ fine voxels.
+    func axisWeights(_ axis: Int) -> [(Int, Int, Float)] {
+      (0..<d[axis]).map { i in
+        let u = (Double(i) + 0.5) / Double(block[axis]) - 0.5
+        let c0 = min(max(Int(u.rounded(.down)), 0), coarse[axis] - 1), c1 = min(c0 + 1, coarse[axis] - 1)
+        let t = Float(min(max(u - Double(c0), 0), 1))
+        return (c0, c1, t)
+      }
+    }
+    let (wx, wy, wz) = (axisWeights(0), axisWeights(1), axisWeights(2))
+    var level = [Float](repeating: 0, count: image.count)
+    level.withUnsafeMutableBufferPointer { out in
+      let target = UncheckedSendable(out)
+      ParallelSlabs.forEach(count: d.z) { k in
+        let (z0, z1, tz) = wz[k]
+        for j in 0..<d.y {
+          let (y0, y1, ty) = wy[j]
+          for i in 0..<d.x {
+            let (x0, x1, tx) = wx[i]
+            func at(_ a: [Float], _ x: Int, _ y: Int, _ z: Int) -> Float { a[x + coarse.x * (y + coarse.y * z)] }
+            func lerp(_ a: [Float]) -> Float {
+              let c00 = at(a, x0, y0, z0) * (1 - tx) + at(a, x1, y0, z0) * tx
+              let c10 = at(a, x0, y1, z0) * (1 - tx) + at(a, x1, y1, z0) * tx
+              let c01 = at(a, x0, y0, z1) * (1 - tx) + at(a, x1, y0, z1) * tx
+              let c11 = at(a, x0, y1, z1) * (1 - tx) + at(a, x1, y1, z1) * tx
+              return (c00 * (1 - ty) + c10 * ty) * (1 - tz) + (c01 * (1 - ty) + c11 * ty) * tz
+            }
+            let w = lerp(smoothWeights)
+            target.value[i + d.x * (j + d.y * k)] = w > 1e-3 ? lerp(smoothSums) / w : 0
+          }
+        }
+      }
+    }
+    return level
   }
 
   /// Marks the channel's regions in `candidates` (full grid, 1 = candidate).

@@ -1,5 +1,7 @@
 import FociComponents
 import FociCore
+import FociFilters
+import Foundation
 import Testing
 import _FociTestSupport
 
@@ -98,6 +100,29 @@ import _FociTestSupport
     // Each found lesion is about its true size (a sphere of radius 9 mm: 3054 mm³ = 445 voxels).
     let loneVoxels = result.foci.voxelCounts[Int(lone) - 1]
     #expect(loneVoxels > 300 && loneVoxels < 600, "\(loneVoxels)")
+  }
+
+  @Test func blockwiseLocalLevelMatchesTheFullResolutionAverage() {
+    // A smooth field with a gradient and a bump, weighted by an ellipsoidal mask.
+    let grid = Grid(dims: SIMD3(90, 70, 30), spacingMM: SIMD3(1.4, 1.4, 3.5))
+    var image = [Float](repeating: 0, count: grid.voxelCount), weight = image
+    var rng = SeededGenerator(seed: 3)
+    for k in 0..<30 { for j in 0..<70 { for i in 0..<90 {
+      let p = SIMD3(Double(i), Double(j), Double(k)) * grid.spacingMM
+      let e = (p - SIMD3(63, 49, 52)) / SIMD3(58, 45, 48)
+      let n = grid.offset(i, j, k)
+      image[n] = Float(200 + 0.5 * p.x - 0.3 * p.z + 30 * exp(-((p - SIMD3(40, 40, 50)) * (p - SIMD3(40, 40, 50))).sum() / 400))
+        + Float.random(in: -5...5, using: &rng)
+      weight[n] = (e * e).sum() <= 1 && Double.random(in: 0...1, using: &rng) > 0.2 ? 1 : 0
+    } } }
+    let level = HypointenseMaps.localLevel(image, weight: weight, grid: grid, sigmaMM: 15)
+    let sums = GaussianSmoothing.smooth(Volume(grid: grid, voxels: zip(image, weight).map { $0 * $1 }), sigmaMM: 15, method: .spatial).voxels
+    let weights = GaussianSmoothing.smooth(Volume(grid: grid, voxels: weight), sigmaMM: 15, method: .spatial).voxels
+    var worst: Float = 0
+    for n in 0..<grid.voxelCount where weight[n] != 0 {
+      worst = max(worst, abs(level[n] - sums[n] / weights[n]) / (sums[n] / weights[n]))
+    }
+    #expect(worst < 0.01, "largest relative difference \(worst)")
   }
 
   @Test func withoutAVenousPhaseTheChannelIsIdle() throws {
