@@ -50,6 +50,7 @@ struct Analyze: ParsableCommand {
   var hypointenseVesselExcess = 0.2
   @Option(help: "Hypointense channel: lesion cores (watershed markers) score over this multiple of the seed threshold.")
   var hypointenseCore = 2.0
+  @Option(help: "Hypointense channel: smallest region kept, in voxels.") var hypointenseMinVoxels = 10
   @Flag(help: "Hypointense channel: only regions with a core (see --hypointense-core) are lesions.") var hypointenseCoresOnly = false
   @Option(help: "Largest shift applied by motion correction, mm.") var maxShift = 20.0
   @Option(help: "Weakest correlation peak (0...1) accepted by motion correction.") var minPeak = 0.05
@@ -78,8 +79,8 @@ struct Analyze: ParsableCommand {
     where !(0...1).contains(value) {
       throw ValidationError("\(name) must be within 0...1.")
     }
-    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, (0...1).contains(hypointenseGrow), hypointenseGrow > 0 else {
-      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-grow within (0, 1], --hypointense-core at least 1.")
+    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, (0...1).contains(hypointenseGrow), hypointenseGrow > 0 else {
+      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-grow within (0, 1], --hypointense-core and --hypointense-min-voxels at least 1.")
     }
     guard ovalAxisRatio >= 1, lobulatedConvexity > 0, blurredEdge > 0, capsuleContact >= 0 else {
       throw ValidationError("--oval-axis-ratio must be at least 1, --lobulated-convexity and --blurred-edge positive, --capsule-contact not negative.")
@@ -111,6 +112,7 @@ struct Analyze: ParsableCommand {
       h.smoothingSigmaMM = hypointenseSmoothing
       h.vesselVenousExcess = hypointenseVesselExcess
       h.coreFactor = hypointenseCore
+      h.minimumVoxels = hypointenseMinVoxels
       h.markersWithoutCore = !hypointenseCoresOnly
       s.detection.hypointense = h
     }
