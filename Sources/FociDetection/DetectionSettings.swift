@@ -28,4 +28,23 @@ public struct DetectionSettings: Sendable, Hashable, Codable {
   public var hypointense: HypointenseChannel? = HypointenseChannel()
 
   public init() {}
+
+  // Decoding takes the default for every field a file lacks, so settings written by an older
+  // version (before a field existed) still read back.
+  private enum CodingKeys: String, CodingKey {
+    case threshold, smoothingSigmaMM, connectivity, minimumVoxels, fillHoles, motionCorrection, hypointense
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let d = DetectionSettings()
+    threshold = try c.decodeIfPresent(Threshold.self, forKey: .threshold) ?? d.threshold
+    smoothingSigmaMM = try c.decodeIfPresent(Double.self, forKey: .smoothingSigmaMM) ?? d.smoothingSigmaMM
+    connectivity = try c.decodeIfPresent(Connectivity.self, forKey: .connectivity) ?? d.connectivity
+    minimumVoxels = try c.decodeIfPresent(Int.self, forKey: .minimumVoxels) ?? d.minimumVoxels
+    fillHoles = try c.decodeIfPresent(Bool.self, forKey: .fillHoles) ?? d.fillHoles
+    // Absent means off: older files predate the channel, and `--no-hypointense` omits it.
+    motionCorrection = try c.decodeIfPresent(MotionCorrection.self, forKey: .motionCorrection)
+    hypointense = try c.decodeIfPresent(HypointenseChannel.self, forKey: .hypointense)
+  }
 }

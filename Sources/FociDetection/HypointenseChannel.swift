@@ -53,6 +53,31 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   public var coreFactor = 2.0
 
   public init() {}
+
+  // Every field a file lacks takes its default (files of older versions read back).
+  private enum CodingKeys: String, CodingKey {
+    case k, growFraction, smoothingSigmaMM, backgroundSigmaMM, vesselVenousExcess, vesselVenousRatio, capsuleMarginVoxels
+    case minimumVoxels, minimumContrast, markersWithoutCore, coreFactor
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let d = HypointenseChannel()
+    k = try c.decodeIfPresent(Double.self, forKey: .k) ?? d.k
+    growFraction = try c.decodeIfPresent(Double.self, forKey: .growFraction) ?? d.growFraction
+    smoothingSigmaMM = try c.decodeIfPresent(Double.self, forKey: .smoothingSigmaMM) ?? d.smoothingSigmaMM
+    backgroundSigmaMM = try c.decodeIfPresent(Double.self, forKey: .backgroundSigmaMM) ?? d.backgroundSigmaMM
+    vesselVenousExcess = try c.decodeIfPresent(Double.self, forKey: .vesselVenousExcess) ?? d.vesselVenousExcess
+    vesselVenousRatio = try c.decodeIfPresent(Double.self, forKey: .vesselVenousRatio) ?? d.vesselVenousRatio
+    capsuleMarginVoxels = try c.decodeIfPresent([Int].self, forKey: .capsuleMarginVoxels) ?? d.capsuleMarginVoxels
+    guard capsuleMarginVoxels.count == 3, capsuleMarginVoxels.allSatisfy({ $0 >= 0 }) else {
+      throw DecodingError.dataCorruptedError(forKey: .capsuleMarginVoxels, in: c, debugDescription: "three voxel counts, none negative")
+    }
+    minimumVoxels = try c.decodeIfPresent(Int.self, forKey: .minimumVoxels) ?? d.minimumVoxels
+    minimumContrast = try c.decodeIfPresent(Double.self, forKey: .minimumContrast) ?? d.minimumContrast
+    markersWithoutCore = try c.decodeIfPresent(Bool.self, forKey: .markersWithoutCore) ?? d.markersWithoutCore
+    coreFactor = try c.decodeIfPresent(Double.self, forKey: .coreFactor) ?? d.coreFactor
+  }
 }
 
 /// The channel's darkness maps over the liver's box, computed once per study; `candidates`

@@ -41,7 +41,12 @@ struct EvaluationInputError: Error, CustomStringConvertible {
 struct PredictionDocument: Decodable {
   var schema: String
   var schemaVersion: String
-  var settings: AnalysisSettings
+  /// Only detection settings are read, so lesions.json files of other versions decode too.
+  var settings: Settings
+
+  struct Settings: Decodable {
+    var detection: DetectionSettings
+  }
   var inputs: [InputRecord]
   var summary: StudySummary
   var lesions: [LesionReport]

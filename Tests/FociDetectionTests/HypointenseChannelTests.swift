@@ -125,6 +125,20 @@ import _FociTestSupport
     #expect(worst < 0.01, "largest relative difference \(worst)")
   }
 
+  @Test func settingsRoundTripAndOlderFilesDecode() throws {
+    var settings = DetectionSettings()
+    settings.hypointense?.k = 5
+    settings.hypointense?.capsuleMarginVoxels = [1, 1, 0]
+    let data = try JSONEncoder().encode(settings)
+    #expect(try JSONDecoder().decode(DetectionSettings.self, from: data) == settings)
+    // A file from before the channel (and before some of its fields): defaults fill in.
+    let old = try JSONDecoder().decode(DetectionSettings.self, from: Data(#"{"threshold": {"robust": {"k": 4}}, "minimumVoxels": 5}"#.utf8))
+    #expect(old.threshold == .robust(k: 4) && old.minimumVoxels == 5 && old.hypointense == nil && old.motionCorrection == nil)
+    let partial = try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"k": 6}"#.utf8))
+    #expect(partial.k == 6 && partial.coreFactor == HypointenseChannel().coreFactor)
+    #expect(throws: DecodingError.self) { try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"capsuleMarginVoxels": [1]}"#.utf8)) }
+  }
+
   @Test func withoutAVenousPhaseTheChannelIsIdle() throws {
     let scene = Scene()
     var settings = DetectionSettings()

@@ -93,6 +93,21 @@ struct EvaluateCommandTests {
       #expect(((cohort["dice"] as! [String: Any])["global"] as! Double) > 0.9)
       #expect(json["froc"] != nil)
     }
+    // lesions.json of an older version (settings without the newer fields) still evaluates.
+    let older = folder.file("older")
+    try FileManager.default.createDirectory(atPath: older, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: predictions + "/labels.nii.gz", toPath: older + "/labels.nii.gz")
+    var document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: predictions + "/lesions.json"))) as! [String: Any]
+    var settings = document["settings"] as! [String: Any]
+    var detection = settings["detection"] as! [String: Any]
+    detection["hypointense"] = nil
+    settings["detection"] = detection
+    settings["shuntBaseShareWithT2"] = nil
+    document["settings"] = settings
+    try JSONSerialization.data(withJSONObject: document).write(to: URL(fileURLWithPath: older + "/lesions.json"))
+    let fromOlder = try CLI.run(["evaluate", "--truth", dir, "--pred", older, "--out", folder.file("report-older")])
+    #expect(fromOlder.status == 0, "\(fromOlder.stderr)")
+
     // Without FROC no detection input is needed.
     let quick = try CLI.run(["evaluate", "--truth", dir, "--pred", predictions, "--out", folder.file("quick"), "--no-froc"])
     #expect(quick.status == 0 && quick.stdout.contains("FROC skipped"))
