@@ -366,25 +366,32 @@ enum Morphology {
     var current = mask.map { $0 != 0 ? UInt8(1) : 0 }
     let strides = [1, dims.x, dims.x * dims.y]
     for axis in 0..<3 where radius[axis] > 0 {
-      let r = radius[axis], length = dims[axis], stride = strides[axis]
+      let r = radius[axis], length = dims[axis], stride = strides[axis], window = 2 * r + 1
       var next = current
-      // Every line along `axis`: a running count of set voxels in the window.
       let lines = current.count / length
-      for line in 0..<lines {
-        let start: Int
-        switch axis {
-        case 0: start = line * dims.x
-        case 1: start = (line % dims.x) + (line / dims.x) * dims.x * dims.y
-        default: start = line
-        }
-        var count = 0
-        for t in 0..<min(r, length) { count += Int(current[start + t * stride]) }
-        for t in 0..<length {
-          let entering = t + r, leaving = t - r - 1
-          if entering < length { count += Int(current[start + entering * stride]) }
-          if leaving >= 0 { count -= Int(current[start + leaving * stride]) }
-          let window = 2 * r + 1
-          next[start + t * stride] = keepWhenAll ? (count == window ? 1 : 0) : (count > 0 ? 1 : 0)
+      current.withUnsafeBufferPointer { source in
+        next.withUnsafeMutableBufferPointer { target in
+          let (input, output) = (UncheckedSendable(source), UncheckedSendable(target))
+          // Lines along `axis` are independent: a running count of set voxels in the window.
+          ParallelSlabs.forEach(count: 8) { piece in
+            let lower = lines * piece / 8, upper = lines * (piece + 1) / 8
+            for line in lower..<upper {
+              let start: Int
+              switch axis {
+              case 0: start = line * dims.x
+              case 1: start = (line % dims.x) + (line / dims.x) * dims.x * dims.y
+              default: start = line
+              }
+              let a = input.value.baseAddress! + start, b = output.value.baseAddress! + start
+              var count = 0
+              for t in 0..<min(r, length) { count += Int(a[t * stride]) }
+              for t in 0..<length {
+                if t + r < length { count += Int(a[(t + r) * stride]) }
+                if t - r - 1 >= 0 { count -= Int(a[(t - r - 1) * stride]) }
+                b[t * stride] = keepWhenAll ? (count == window ? 1 : 0) : (count > 0 ? 1 : 0)
+              }
+            }
+          }
         }
       }
       current = next
