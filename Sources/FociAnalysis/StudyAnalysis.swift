@@ -30,7 +30,7 @@ public enum StudyAnalysis {
     do {
       detected = try FocusDetection.detect(
         native: inputs.native, arterial: inputs.arterial, liverMask: inputs.liverMask, venous: inputs.venous,
-        settings: settings.detection, motionReference: reference)
+        t2: inputs.t2.first?.volume, settings: settings.detection, motionReference: reference)
     } catch .emptyLiverMask {
       throw .emptyLiverMask
     } catch {

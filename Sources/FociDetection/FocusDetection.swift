@@ -98,12 +98,15 @@ public enum FocusDetection {
   ///   other phases against it too; made here when nil.
   ///   - venous: the portal venous phase, which enables the hypointense channel (aligned here
   ///     like the arterial phase).
+  ///   - t2: a T2 image on any grid (related through world coordinates), which adds T2
+  ///     brightness to the hypointense channel.
   public static func detect(
     native: Volume<Float>, arterial: Volume<Float>, liverMask: Volume<UInt8>, venous: Volume<Float>? = nil,
-    settings: DetectionSettings = DetectionSettings(), motionReference: PhaseCorrelation.Reference? = nil
+    t2: Volume<Float>? = nil, settings: DetectionSettings = DetectionSettings(), motionReference: PhaseCorrelation.Reference? = nil
   ) throws(Failure) -> Result {
     let prepared = try prepare(
-      native: native, arterial: arterial, liverMask: liverMask, venous: venous, settings: settings, motionReference: motionReference)
+      native: native, arterial: arterial, liverMask: liverMask, venous: venous, t2: t2, settings: settings,
+      motionReference: motionReference)
     return Result(
       foci: prepared.foci(threshold: settings.threshold), subtraction: prepared.subtraction,
       liverStatistics: prepared.liverStatistics, thresholdValue: prepared.thresholdValue(settings.threshold),
@@ -114,7 +117,7 @@ public enum FocusDetection {
   /// channel's maps: everything of `detect` before the thresholds.
   public static func prepare(
     native: Volume<Float>, arterial: Volume<Float>, liverMask: Volume<UInt8>, venous: Volume<Float>? = nil,
-    settings: DetectionSettings = DetectionSettings(), motionReference: PhaseCorrelation.Reference? = nil
+    t2: Volume<Float>? = nil, settings: DetectionSettings = DetectionSettings(), motionReference: PhaseCorrelation.Reference? = nil
   ) throws(Failure) -> Preparation {
     guard arterial.grid.occupiesSameSpace(as: native.grid) else { throw .gridsDiffer("the arterial phase") }
     guard liverMask.grid.occupiesSameSpace(as: native.grid) else { throw .gridsDiffer("the liver mask") }
@@ -152,7 +155,7 @@ public enum FocusDetection {
       venousAligned: venousAligned, settings: settings)
     if let channel = settings.hypointense, let venousAligned {
       prepared.hypointense = HypointenseMaps(
-        native: native, venous: venousAligned, liverMask: liverMask, arterialCandidates: prepared.arterialCandidates(settings.threshold),
+        native: native, venous: venousAligned, t2: t2, liverMask: liverMask, arterialCandidates: prepared.arterialCandidates(settings.threshold),
         settings: channel)
     }
     return prepared

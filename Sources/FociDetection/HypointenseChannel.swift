@@ -51,13 +51,16 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   public var markersWithoutCore = true
   /// Cores, one marker per lesion, score over this multiple of the seed threshold (default 2).
   public var coreFactor = 2.0
+  /// With a T2 image, voxels at least this much brighter than the liver around them on T2
+  /// seed lesions too (default 0.30; NET metastases are mostly far brighter, vessels darker).
+  public var minimumT2Contrast = 0.30
 
   public init() {}
 
   // Every field a file lacks takes its default (files of older versions read back).
   private enum CodingKeys: String, CodingKey {
     case k, growFraction, smoothingSigmaMM, backgroundSigmaMM, vesselVenousExcess, vesselVenousRatio, capsuleMarginVoxels
-    case minimumVoxels, minimumContrast, markersWithoutCore, coreFactor
+    case minimumVoxels, minimumContrast, markersWithoutCore, coreFactor, minimumT2Contrast
   }
 
   public init(from decoder: any Decoder) throws {
@@ -77,6 +80,7 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
     minimumContrast = try c.decodeIfPresent(Double.self, forKey: .minimumContrast) ?? d.minimumContrast
     markersWithoutCore = try c.decodeIfPresent(Bool.self, forKey: .markersWithoutCore) ?? d.markersWithoutCore
     coreFactor = try c.decodeIfPresent(Double.self, forKey: .coreFactor) ?? d.coreFactor
+    minimumT2Contrast = try c.decodeIfPresent(Double.self, forKey: .minimumT2Contrast) ?? d.minimumT2Contrast
   }
 }
 
@@ -94,11 +98,15 @@ struct HypointenseMaps: Sendable {
   let venousDarkness: [Float]
   let nativeStatistics: RobustStatistics
   let venousStatistics: RobustStatistics
+  /// T2 over its local parenchyma level − 1 (brightness), smoothed in the liver, when a T2
+  /// image is given (sampled at the native voxel centres through world coordinates).
+  let t2Brightness: [Float]?
+  let t2Statistics: RobustStatistics?
 
   /// - Parameter arterialCandidates: voxels the arterial channel already claims (full grid),
   ///   left out of the parenchyma reference.
   init?(
-    native: Volume<Float>, venous: Volume<Float>, liverMask: Volume<UInt8>, arterialCandidates: [UInt8],
+    native: Volume<Float>, venous: Volume<Float>, t2: Volume<Float>? = nil, liverMask: Volume<UInt8>, arterialCandidates: [UInt8],
     settings: HypointenseChannel
   ) {
     guard let bounds = liverMask.nonZeroBounds() else { return nil }
@@ -164,12 +172,37 @@ struct HypointenseMaps: Sendable {
     dv = darkness(venousBox, reference: reference)
     let parenchyma = (0..<liver.count).map { inner[$0] != 0 && reference[$0] != 0 ? UInt8(1) : 0 }
     guard let ns = statistics(dn, within: parenchyma), let vs = statistics(dv, within: parenchyma) else { return nil }
+    // T2 through world coordinates: brightness is the negative of darkness.
+    var bt: [Float]?
+    var ts: RobustStatistics?
+    if let t2, let sampler = WorldSampler(t2) {
+      let toWorld = native.grid.voxelToWorld
+      var sampled = [Float](repeating: 0, count: liver.count)
+      sampled.withUnsafeMutableBufferPointer { out in
+        let target = UncheckedSendable(out)
+        let liverBox = liver
+        ParallelSlabs.forEach(count: d.z) { k in
+          for j in 0..<d.y {
+            for i in 0..<d.x where liverBox[i + d.x * (j + d.y * k)] != 0 {
+              let p = toWorld.apply(SIMD3(Double(lo.x + i), Double(lo.y + j), Double(lo.z + k)))
+              target.value[i + d.x * (j + d.y * k)] = sampler.value(at: p) ?? 0
+            }
+          }
+        }
+      }
+      let bright = darkness(sampled, reference: reference).map { -$0 }
+      if let stats = statistics(bright, within: parenchyma) {
+        (bt, ts) = (bright, stats)
+      }
+    }
     self.liver = liver
     self.inner = inner
     nativeDarkness = dn
     venousDarkness = dv
     nativeStatistics = ns
     venousStatistics = vs
+    t2Brightness = bt
+    t2Statistics = ts
   }
 
   /// The weighted local mean Σ G·(image·weight) / Σ G·weight for a wide Gaussian G, at every
@@ -250,6 +283,10 @@ struct HypointenseMaps: Sendable {
       let offVessel = venousDarkness[n] > vessel && -venousDarkness[n] < excess * nativeDarkness[n]
       let native = offVessel ? nativeDarkness[n] / seedN : 0
       score[n] = max(native, venousDarkness[n] / seedV)
+    }
+    if let t2Brightness, let t2Statistics {
+      let seedT = Float(max(t2Statistics.threshold(k: k), settings.minimumT2Contrast * scale))
+      for n in 0..<count where liver[n] != 0 { score[n] = max(score[n], t2Brightness[n] / seedT) }
     }
     let grow = Float(settings.growFraction)
     let box = Grid(dims: dims, spacingMM: SIMD3(1, 1, 1))

@@ -133,10 +133,10 @@ struct Evaluate: ParsableCommand {
     let evaluation = StudyEvaluation(truth: truth, prediction: prediction, criteria: criteria)
     guard let thresholds else { return StudyOutcome(evaluation: evaluation, froc: nil) }
     // A study without detection inputs drops the FROC for all; a damaged input is an error.
-    let native: String, arterial: String, mask: String, venous: String?
+    let native: String, arterial: String, mask: String, venous: String?, t2: String?
     switch EvaluationSources.detectionInputs(study, document) {
     case .failure(let why): return StudyOutcome(evaluation: evaluation, froc: .failure(why))
-    case .success(let paths): (native, arterial, mask, venous) = paths
+    case .success(let paths): (native, arterial, mask, venous, t2) = paths
     }
     let settings = document?.settings.detection ?? DetectionSettings()
     let preparation: FocusDetection.Preparation
@@ -147,7 +147,8 @@ struct Evaluate: ParsableCommand {
         throw EvaluationInputError("\(mask): not on the grid of \(study.truthLabels)")
       }
       let v = try venous.map { path throws(NIfTIError) in try NIfTIReader.read(path).volume }
-      preparation = try FocusDetection.prepare(native: n, arterial: a, liverMask: m, venous: v, settings: settings)
+      let t = try t2.map { path throws(NIfTIError) in try NIfTIReader.read(path).volume }
+      preparation = try FocusDetection.prepare(native: n, arterial: a, liverMask: m, venous: v, t2: t, settings: settings)
     } catch let error as NIfTIError {
       throw EvaluationInputError(error)
     } catch let error as EvaluationInputError {

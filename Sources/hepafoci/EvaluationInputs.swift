@@ -20,6 +20,7 @@ struct EvaluationStudy {
   var arterial: String?
   var liverMask: String?
   var venous: String?
+  var t2: String?
 }
 
 /// An input problem: one line naming the file, and the exit code it maps to.
@@ -74,7 +75,7 @@ enum EvaluationSources {
           truthMimics: row.paths["truth_mimics"] ?? existing(folder + "/truth_mimics.nii.gz"),
           truthJSON: row.paths["truth_json"] ?? existing(folder + "/truth.json"),
           predictedLabels: "", native: row.paths["native"], arterial: row.paths["arterial"], liverMask: row.paths["liver_mask"],
-          venous: row.paths["venous"])
+          venous: row.paths["venous"], t2: row.paths["t2"])
       }
     } else if let labels = labelNames.lazy.compactMap({ existing(truth + "/" + $0) }).first {
       found = [study(id: (truth as NSString).lastPathComponent, folder: truth, labels: labels)]
@@ -114,7 +115,8 @@ enum EvaluationSources {
     EvaluationStudy(
       id: id, truthLabels: labels, truthMimics: existing(folder + "/truth_mimics.nii.gz"), truthJSON: existing(folder + "/truth.json"),
       predictedLabels: "", native: existing(folder + "/native.nii.gz"), arterial: existing(folder + "/arterial.nii.gz"),
-      liverMask: existing(folder + "/liver_mask.nii.gz"), venous: existing(folder + "/venous.nii.gz"))
+      liverMask: existing(folder + "/liver_mask.nii.gz"), venous: existing(folder + "/venous.nii.gz"),
+      t2: existing(folder + "/t2.nii.gz"))
   }
 
   static func existing(_ path: String) -> String? { FileManager.default.fileExists(atPath: path) ? path : nil }
@@ -186,7 +188,7 @@ enum EvaluationSources {
   /// The detection inputs of a study for the FROC sweep, or why there are none.
   static func detectionInputs(
     _ study: EvaluationStudy, _ document: PredictionDocument?
-  ) -> Result<(String, String, String, String?), EvaluationInputError> {
+  ) -> Result<(String, String, String, String?, String?), EvaluationInputError> {
     func recorded(_ role: String) -> String? { document?.inputs.first { $0.role == role }?.path }
     let roles = [("native", study.native ?? recorded("native")), ("arterial", study.arterial ?? recorded("arterial")), ("liver mask", study.liverMask ?? recorded("liverMask"))]
     for (name, path) in roles {
@@ -200,6 +202,9 @@ enum EvaluationSources {
     // The venous phase is optional (it feeds the hypointense channel); analyze's record wins
     // only when the manifest has no venous column.
     let venous = (study.venous ?? recorded("venous")).flatMap(existing)
-    return .success((roles[0].1!, roles[1].1!, roles[2].1!, venous))
+    // The first T2 analyze recorded (its role is the file's stem, not one of the fixed roles).
+    let fixed: Set = ["native", "arterial", "venous", "delayed", "liverMask", "adc"]
+    let t2 = (study.t2 ?? document?.inputs.first { !fixed.contains($0.role) }?.path).flatMap(existing)
+    return .success((roles[0].1!, roles[1].1!, roles[2].1!, venous, t2))
   }
 }

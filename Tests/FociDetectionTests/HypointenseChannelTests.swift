@@ -139,6 +139,29 @@ import _FociTestSupport
     #expect(throws: DecodingError.self) { try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"capsuleMarginVoxels": [1]}"#.utf8)) }
   }
 
+  @Test func aT2BrightLesionIsoOnEveryT1PhaseIsFoundThroughT2() throws {
+    let scene = Scene()
+    let centre = SIMD3(70.0, 90.0, 42.0), radius = 8.0
+    // The lesion leaves every T1 phase alone (iso); T2 is on a coarser grid of its own.
+    let t2Grid = Grid(dims: SIMD3(48, 40, 12), spacingMM: SIMD3(2.8, 2.8, 7))
+    var t2 = [Float](repeating: 0, count: t2Grid.voxelCount)
+    for k in 0..<12 { for j in 0..<40 { for i in 0..<48 {
+      let p = SIMD3(Double(i), Double(j), Double(k)) * t2Grid.spacingMM
+      let e = (p - SIMD3(67, 56, 42)) / SIMD3(60, 48, 36)
+      t2[t2Grid.offset(i, j, k)] = (e * e).sum() > 1 ? 30 : ((p - centre) * (p - centre)).sum() <= radius * radius ? 220 : 100
+    } } }
+    var settings = DetectionSettings()
+    settings.motionCorrection = nil
+    let without = try FocusDetection.detect(
+      native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous, settings: settings)
+    #expect(scene.label(without.foci, at: centre) == 0)
+    let with = try FocusDetection.detect(
+      native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous,
+      t2: Volume(grid: t2Grid, voxels: t2), settings: settings)
+    #expect(scene.label(with.foci, at: centre) != 0)
+    #expect(scene.label(with.foci, at: Scene.lone.centre) != 0)
+  }
+
   @Test func withoutAVenousPhaseTheChannelIsIdle() throws {
     let scene = Scene()
     var settings = DetectionSettings()

@@ -1,13 +1,12 @@
-import FociCore
-
 /// Reads a volume at world positions (mm) by trilinear interpolation: how T2 and ADC maps,
 /// acquired on grids of their own, are related to the native T1 grid (through the affines,
 /// never by voxel index).
-struct WorldSampler: Sendable {
-  let volume: Volume<Float>
-  let worldToVoxel: AffineTransform
+public struct WorldSampler: Sendable {
+  public let volume: Volume<Float>
+  public let worldToVoxel: AffineTransform
 
-  init?(_ volume: Volume<Float>) {
+  /// nil when the volume's affine cannot be inverted.
+  public init?(_ volume: Volume<Float>) {
     guard let inverse = volume.grid.voxelToWorld.inverted() else { return nil }
     self.volume = volume
     worldToVoxel = inverse
@@ -15,7 +14,7 @@ struct WorldSampler: Sendable {
 
   /// The interpolated value at world point `p`, or nil outside the grid (beyond half a voxel
   /// past the outer voxel centres).
-  func value(at p: SIMD3<Double>) -> Float? {
+  public func value(at p: SIMD3<Double>) -> Float? {
     let v = worldToVoxel.apply(p)
     let dims = volume.grid.dims
     for axis in 0..<3 where v[axis] < -0.5 || v[axis] > Double(dims[axis]) - 0.5 { return nil }
