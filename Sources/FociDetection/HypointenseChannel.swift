@@ -139,9 +139,9 @@ struct HypointenseMaps: Sendable {
     let liverWeight = Volume(grid: grid, voxels: liver.map { Float($0 != 0 ? 1 : 0) })
     let liverSmooth = GaussianSmoothing.smooth(liverWeight, sigmaMM: settings.smoothingSigmaMM).voxels
 
-    /// Darkness of `image` against the local level of the parenchyma `reference` (0/1).
-    func darkness(_ image: [Float], reference: [Float]) -> [Float] {
-      let level = Self.localLevel(image, weight: reference, grid: grid, sigmaMM: settings.backgroundSigmaMM)
+    /// Darkness of `image` against the local level of the parenchyma (`background`).
+    func darkness(_ image: [Float], _ background: LocalLevel) -> [Float] {
+      let level = background.level(of: image)
       var ratio = [Float](repeating: 0, count: image.count)
       for n in ratio.indices where liver[n] != 0 {
         ratio[n] = level[n] > 1 ? image[n] / level[n] : 1
@@ -157,7 +157,8 @@ struct HypointenseMaps: Sendable {
 
     // First pass: parenchyma = liver outside arterial candidates.
     var reference = (0..<liver.count).map { liver[$0] != 0 && claimed[$0] == 0 ? Float(1) : 0 }
-    var dn = darkness(nativeBox, reference: reference), dv = darkness(venousBox, reference: reference)
+    var background = LocalLevel(weight: reference, grid: grid, sigmaMM: settings.backgroundSigmaMM)
+    var dn = darkness(nativeBox, background), dv = darkness(venousBox, background)
     guard let first = statistics(dn, within: inner) else { return nil }
     let vessel = Float(1 - settings.vesselVenousRatio)
     let clear = Float(first.threshold(k: 3))
@@ -168,8 +169,9 @@ struct HypointenseMaps: Sendable {
     // Second pass without them (and a voxel around them).
     let excluded = Morphology.dilate(obvious, dims: d, radius: SIMD3(1, 1, 1))
     reference = (0..<liver.count).map { reference[$0] != 0 && excluded[$0] == 0 ? Float(1) : 0 }
-    dn = darkness(nativeBox, reference: reference)
-    dv = darkness(venousBox, reference: reference)
+    background = LocalLevel(weight: reference, grid: grid, sigmaMM: settings.backgroundSigmaMM)
+    dn = darkness(nativeBox, background)
+    dv = darkness(venousBox, background)
     let parenchyma = (0..<liver.count).map { inner[$0] != 0 && reference[$0] != 0 ? UInt8(1) : 0 }
     guard let ns = statistics(dn, within: parenchyma), let vs = statistics(dv, within: parenchyma) else { return nil }
     // T2 through world coordinates: brightness is the negative of darkness.
@@ -190,7 +192,7 @@ struct HypointenseMaps: Sendable {
           }
         }
       }
-      let bright = darkness(sampled, reference: reference).map { -$0 }
+      let bright = darkness(sampled, background).map { -$0 }
       if let stats = statistics(bright, within: parenchyma) {
         (bt, ts) = (bright, stats)
       }
@@ -205,62 +207,9 @@ struct HypointenseMaps: Sendable {
     t2Statistics = ts
   }
 
-  /// The weighted local mean Σ G·(image·weight) / Σ G·weight for a wide Gaussian G, at every
-  /// voxel (0 where no weight is near). The wide kernel is applied on blocks of about a third
-  /// of σ per axis (sums of image·weight and of weight per block, smoothed, then interpolated
-  /// trilinearly back), which changes σ by under 1 % and costs a small fraction of a
-  /// full-resolution convolution.
+  /// `LocalLevel(weight:grid:sigmaMM:).level(of: image)`.
   static func localLevel(_ image: [Float], weight: [Float], grid: Grid, sigmaMM: Double) -> [Float] {
-    let d = grid.dims
-    let block = SIMD3((0..<3).map { max(1, Int(sigmaMM / grid.spacingMM[$0] / 3)) })
-    let coarse = SIMD3((0..<3).map { (d[$0] + block[$0] - 1) / block[$0] })
-    let coarseGrid = Grid(dims: coarse, spacingMM: grid.spacingMM * SIMD3(Double(block.x), Double(block.y), Double(block.z)))
-    var sums = [Float](repeating: 0, count: coarseGrid.voxelCount), weights = sums
-    for k in 0..<d.z {
-      for j in 0..<d.y {
-        let row = d.x * (j + d.y * k), crow = coarse.x * (j / block.y + coarse.y * (k / block.z))
-        for i in 0..<d.x where weight[row + i] != 0 {
-          sums[crow + i / block.x] += image[row + i] * weight[row + i]
-          weights[crow + i / block.x] += weight[row + i]
-        }
-      }
-    }
-    let smoothSums = GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: sums), sigmaMM: sigmaMM, method: .spatial).voxels
-    let smoothWeights = GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: weights), sigmaMM: sigmaMM, method: .spatial).voxels
-    // Trilinear weights along each axis: block centres sit at (c + ½)·block − ½ fine voxels.
-    func axisWeights(_ axis: Int) -> [(Int, Int, Float)] {
-      (0..<d[axis]).map { i in
-        let u = (Double(i) + 0.5) / Double(block[axis]) - 0.5
-        let c0 = min(max(Int(u.rounded(.down)), 0), coarse[axis] - 1), c1 = min(c0 + 1, coarse[axis] - 1)
-        let t = Float(min(max(u - Double(c0), 0), 1))
-        return (c0, c1, t)
-      }
-    }
-    let (wx, wy, wz) = (axisWeights(0), axisWeights(1), axisWeights(2))
-    var level = [Float](repeating: 0, count: image.count)
-    level.withUnsafeMutableBufferPointer { out in
-      let target = UncheckedSendable(out)
-      ParallelSlabs.forEach(count: d.z) { k in
-        let (z0, z1, tz) = wz[k]
-        for j in 0..<d.y {
-          let (y0, y1, ty) = wy[j]
-          for i in 0..<d.x {
-            let (x0, x1, tx) = wx[i]
-            func at(_ a: [Float], _ x: Int, _ y: Int, _ z: Int) -> Float { a[x + coarse.x * (y + coarse.y * z)] }
-            func lerp(_ a: [Float]) -> Float {
-              let c00 = at(a, x0, y0, z0) * (1 - tx) + at(a, x1, y0, z0) * tx
-              let c10 = at(a, x0, y1, z0) * (1 - tx) + at(a, x1, y1, z0) * tx
-              let c01 = at(a, x0, y0, z1) * (1 - tx) + at(a, x1, y0, z1) * tx
-              let c11 = at(a, x0, y1, z1) * (1 - tx) + at(a, x1, y1, z1) * tx
-              return (c00 * (1 - ty) + c10 * ty) * (1 - tz) + (c01 * (1 - ty) + c11 * ty) * tz
-            }
-            let w = lerp(smoothWeights)
-            target.value[i + d.x * (j + d.y * k)] = w > 1e-3 ? lerp(smoothSums) / w : 0
-          }
-        }
-      }
-    }
-    return level
+    LocalLevel(weight: weight, grid: grid, sigmaMM: sigmaMM).level(of: image)
   }
 
   /// Marks the channel's regions in `candidates` (full grid, 1 = candidate).
@@ -382,6 +331,91 @@ struct HypointenseMaps: Sendable {
         let row = nx * (j + ny * k)
         let target = lower.x + fullDims.x * ((lower.y + j) + fullDims.y * (lower.z + k))
         for i in 0..<nx where kept[row + i] != 0 && sizes[Int(kept[row + i])] >= settings.minimumVoxels { candidates[target + i] = 1 }
+      }
+    }
+  }
+}
+
+/// The weighted local mean Σ G·(image·weight) / Σ G·weight for a wide Gaussian G, at every
+/// voxel (0 where no weight is near), prepared once per weight for several images. The wide
+/// kernel is applied on blocks of about a third of σ per axis (sums of image·weight and of
+/// weight per block, smoothed, then interpolated trilinearly back), which changes σ by under
+/// 1 % and costs a small fraction of a full-resolution convolution.
+struct LocalLevel {
+  let dims: SIMD3<Int>
+  let block: SIMD3<Int>
+  let coarse: SIMD3<Int>
+  let coarseGrid: Grid
+  let sigmaMM: Double
+  let weight: [Float]
+  /// Per fine voxel: the interpolated smoothed weight (the denominator for every image).
+  let denominator: [Float]
+  /// Trilinear weights along each axis: block centres sit at (c + ½)·block − ½ fine voxels.
+  let axisWeights: [[(Int, Int, Float)]]
+
+  init(weight: [Float], grid: Grid, sigmaMM: Double) {
+    let d = grid.dims
+    let block = SIMD3((0..<3).map { max(1, Int(sigmaMM / grid.spacingMM[$0] / 3)) })
+    let coarse = SIMD3((0..<3).map { (d[$0] + block[$0] - 1) / block[$0] })
+    (dims, self.block, self.coarse, self.sigmaMM, self.weight) = (d, block, coarse, sigmaMM, weight)
+    coarseGrid = Grid(dims: coarse, spacingMM: grid.spacingMM * SIMD3(Double(block.x), Double(block.y), Double(block.z)))
+    axisWeights = (0..<3).map { axis in
+      (0..<d[axis]).map { i in
+        let u = (Double(i) + 0.5) / Double(block[axis]) - 0.5
+        let c0 = min(max(Int(u.rounded(.down)), 0), coarse[axis] - 1), c1 = min(c0 + 1, coarse[axis] - 1)
+        return (c0, c1, Float(min(max(u - Double(c0), 0), 1)))
+      }
+    }
+    let weights = Self.blockSums(weight, weight: nil, dims: d, block: block, coarse: coarse)
+    let smoothWeights = GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: weights), sigmaMM: sigmaMM, method: .spatial).voxels
+    var denominator = [Float](repeating: 0, count: weight.count)
+    Self.interpolate(smoothWeights, into: &denominator, dims: d, coarse: coarse, axisWeights: axisWeights)
+    self.denominator = denominator
+  }
+
+  /// The local mean of `image` at every voxel.
+  func level(of image: [Float]) -> [Float] {
+    let sums = Self.blockSums(image, weight: weight, dims: dims, block: block, coarse: coarse)
+    let smoothSums = GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: sums), sigmaMM: sigmaMM, method: .spatial).voxels
+    var level = [Float](repeating: 0, count: image.count)
+    Self.interpolate(smoothSums, into: &level, dims: dims, coarse: coarse, axisWeights: axisWeights)
+    for n in level.indices { level[n] = denominator[n] > 1e-3 ? level[n] / denominator[n] : 0 }
+    return level
+  }
+
+  /// Σ values·weight per block (Σ values without a weight), over voxels of non-zero weight
+  /// (`values` itself when no weight is given).
+  private static func blockSums(_ values: [Float], weight: [Float]?, dims d: SIMD3<Int>, block: SIMD3<Int>, coarse: SIMD3<Int>) -> [Float] {
+    let w = weight ?? values
+    var sums = [Float](repeating: 0, count: coarse.x * coarse.y * coarse.z)
+    for k in 0..<d.z {
+      for j in 0..<d.y {
+        let row = d.x * (j + d.y * k), crow = coarse.x * (j / block.y + coarse.y * (k / block.z))
+        for i in 0..<d.x where w[row + i] != 0 { sums[crow + i / block.x] += weight == nil ? values[row + i] : values[row + i] * w[row + i] }
+      }
+    }
+    return sums
+  }
+
+  /// Trilinear interpolation of a coarse grid back to every fine voxel.
+  private static func interpolate(_ a: [Float], into out: inout [Float], dims d: SIMD3<Int>, coarse: SIMD3<Int>, axisWeights: [[(Int, Int, Float)]]) {
+    let (wx, wy, wz) = (axisWeights[0], axisWeights[1], axisWeights[2])
+    out.withUnsafeMutableBufferPointer { buffer in
+      let target = UncheckedSendable(buffer)
+      ParallelSlabs.forEach(count: d.z) { k in
+        let (z0, z1, tz) = wz[k]
+        func at(_ x: Int, _ y: Int, _ z: Int) -> Float { a[x + coarse.x * (y + coarse.y * z)] }
+        for j in 0..<d.y {
+          let (y0, y1, ty) = wy[j]
+          for i in 0..<d.x {
+            let (x0, x1, tx) = wx[i]
+            let c00 = at(x0, y0, z0) * (1 - tx) + at(x1, y0, z0) * tx
+            let c10 = at(x0, y1, z0) * (1 - tx) + at(x1, y1, z0) * tx
+            let c01 = at(x0, y0, z1) * (1 - tx) + at(x1, y0, z1) * tx
+            let c11 = at(x0, y1, z1) * (1 - tx) + at(x1, y1, z1) * tx
+            target.value[i + d.x * (j + d.y * k)] = (c00 * (1 - ty) + c10 * ty) * (1 - tz) + (c01 * (1 - ty) + c11 * ty) * tz
+          }
+        }
       }
     }
   }

@@ -18,6 +18,18 @@ public struct CohortEvaluation: Sendable, Codable {
     public var splitFragments: Int
     public var mimicDetections: Int
     public var falsePositives: Int
+
+    /// The counts over `studies` (one study for its own line).
+    public init(_ studies: [StudyEvaluation]) {
+      let truth = studies.flatMap(\.truth), predicted = studies.flatMap(\.predicted)
+      func count(_ s: LesionMatching.TruthStatus) -> Int { truth.count { $0.status == s } }
+      func count(_ s: LesionMatching.PredictedStatus) -> Int { predicted.count { $0.status == s } }
+      self.studies = studies.count
+      (trueLesions, predictedLesions) = (truth.count, predicted.count)
+      truePositives = count(.detected)
+      falseNegatives = truth.count - truePositives
+      (merged, splitFragments, mimicDetections, falsePositives) = (count(.merged), count(.split), count(.mimic), count(.falsePositive))
+    }
   }
 
   public struct Mimics: Sendable, Codable, Hashable {
@@ -59,13 +71,8 @@ public struct CohortEvaluation: Sendable, Codable {
 
   public init(_ studies: [StudyEvaluation]) {
     let truth = studies.flatMap(\.truth), predicted = studies.flatMap(\.predicted)
-    func count(_ s: LesionMatching.TruthStatus) -> Int { truth.filter { $0.status == s }.count }
-    func count(_ s: LesionMatching.PredictedStatus) -> Int { predicted.filter { $0.status == s }.count }
-    let tp = count(.detected), fp = count(.falsePositive)
-    counts = Counts(
-      studies: studies.count, trueLesions: truth.count, predictedLesions: predicted.count, truePositives: tp,
-      falseNegatives: truth.count - tp, merged: count(.merged), splitFragments: count(.split), mimicDetections: count(.mimic),
-      falsePositives: fp)
+    counts = Counts(studies)
+    let tp = counts.truePositives, fp = counts.falsePositives
     sensitivity = Proportion(tp, of: truth.count)
     sensitivityBySize = SizeBin.allCases.map { bin in
       let rows = truth.filter { $0.sizeBin == bin }

@@ -270,13 +270,9 @@ struct StudyFiles {
   func load() throws(NIfTIError) -> (StudyInputs, [InputRecord]) {
     let jobs = roles
     enum Loaded { case image(Volume<Float>), mask(Volume<UInt8>) }
-    let results = UnsafeMutableBufferPointer<Result<(Loaded, String), NIfTIError>?>.allocate(capacity: jobs.count)
-    results.initialize(repeating: nil)
-    defer { results.deallocate() }
-    let slots = UncheckedSendable(results)
-    DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+    let results = concurrentResults(count: jobs.count) { index in
       let job = jobs[index]
-      slots.value[index] = Result { () throws(NIfTIError) -> (Loaded, String) in
+      return Result { () throws(NIfTIError) -> (Loaded, String) in
         let loaded: Loaded = job.role == .liverMask ? .mask(try NIfTIReader.readMask(job.path)) : .image(try NIfTIReader.read(job.path).volume)
         return (loaded, Self.sha256(job.path))
       }
@@ -286,7 +282,7 @@ struct StudyFiles {
     var mask: Volume<UInt8>?
     var records: [InputRecord] = []
     for (index, job) in jobs.enumerated() {
-      let (loaded, digest) = try results[index]!.get()
+      let (loaded, digest) = try results[index].get()
       records.append(InputRecord(role: job.role.key, path: job.path, sha256: digest))
       switch (loaded, job.role) {
       case (.mask(let m), _): mask = m

@@ -67,18 +67,14 @@ struct Evaluate: ParsableCommand {
       throw ExitCode(error.code)
     }
     let sweep = noFroc ? nil : thresholds
-    let slots = UnsafeMutableBufferPointer<Result<StudyOutcome, EvaluationInputError>?>.allocate(capacity: studies.count)
-    slots.initialize(repeating: nil)
-    defer { slots.deallocate() }
-    let results = UncheckedSendable(slots)
-    DispatchQueue.concurrentPerform(iterations: studies.count) { index in
-      results.value[index] = Result { () throws(EvaluationInputError) -> StudyOutcome in
+    let results = concurrentResults(count: studies.count) { index in
+      Result { () throws(EvaluationInputError) -> StudyOutcome in
         try Self.evaluate(studies[index], criteria: criteria, thresholds: sweep)
       }
     }
     var outcomes: [StudyOutcome] = []
-    for index in studies.indices {
-      switch slots[index]! {
+    for result in results {
+      switch result {
       case .success(let outcome): outcomes.append(outcome)
       case .failure(let error):
         ExitStatus.report(error.description)
@@ -182,19 +178,6 @@ struct EvaluationDocument: Encodable {
   /// Why there is no FROC (nil when there is one).
   var frocSkipped: String?
   var studies: [StudyFigures]
-
-  init(
-    truth: String, predictions: String, matching: LesionMatching.Criteria, cohort: CohortEvaluation, froc: FROC?, frocSkipped: String?,
-    studies: [StudyFigures]
-  ) {
-    self.truth = truth
-    self.predictions = predictions
-    self.matching = matching
-    self.cohort = cohort
-    self.froc = froc
-    self.frocSkipped = frocSkipped
-    self.studies = studies
-  }
 }
 
 /// One study's line in evaluation.json.
@@ -212,14 +195,10 @@ struct StudyFigures: Encodable {
   var predictedBurdenPercent: Double?
 
   init(_ e: StudyEvaluation) {
+    let c = CohortEvaluation.Counts([e])
     studyId = e.studyID
-    trueLesions = e.truth.count
-    predictedLesions = e.predicted.count
-    truePositives = e.truth.filter { $0.status == .detected }.count
-    merged = e.truth.filter { $0.status == .merged }.count
-    falsePositives = e.predicted.filter { $0.status == .falsePositive }.count
-    mimicDetections = e.predicted.filter { $0.status == .mimic }.count
-    splitFragments = e.predicted.filter { $0.status == .split }.count
+    (trueLesions, predictedLesions, truePositives, merged) = (c.trueLesions, c.predictedLesions, c.truePositives, c.merged)
+    (falsePositives, mimicDetections, splitFragments) = (c.falsePositives, c.mimicDetections, c.splitFragments)
     dice = e.dice
     truthBurdenPercent = e.truthBurdenPercent
     predictedBurdenPercent = e.predictedBurdenPercent
