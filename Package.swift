@@ -20,6 +20,7 @@ var package = Package(
     .library(name: "FociMeasurement", targets: ["FociMeasurement"]),
     .library(name: "FociAnalysis", targets: ["FociAnalysis"]),
     .library(name: "FociEvaluation", targets: ["FociEvaluation"]),
+    .library(name: "FociCohort", targets: ["FociCohort"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -52,14 +53,16 @@ var package = Package(
       name: "FociAnalysis",
       dependencies: ["FociCore", "FociComponents", "FociFilters", "FociRegistration", "FociDetection", "FociMeasurement"]),
     .target(name: "FociEvaluation", dependencies: ["FociCore", "FociDetection", "FociMeasurement"]),
+    .target(
+      name: "FociCohort",
+      dependencies: ["FociCore", "FociNIfTI", "FociAnalysis", .product(name: "Crypto", package: "swift-crypto")]),
 
     // MARK: Command-line tool
     .executableTarget(
       name: "hepafoci",
       dependencies: [
         "FociCore", "FociNIfTI", "FociComponents", "FociRegistration", "FociPhantom", "FociDetection", "FociAnalysis", "FociEvaluation",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "Crypto", package: "swift-crypto"),
+        "FociCohort", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
 
@@ -74,6 +77,7 @@ var package = Package(
     .testTarget(name: "FociRegistrationTests", dependencies: ["FociRegistration", "FociFFT", "FociCore", "FociPhantom", "_FociTestSupport"]),
     .testTarget(name: "FociAnalysisTests", dependencies: ["FociAnalysis", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "FociEvaluationTests", dependencies: ["FociEvaluation", "FociDetection", "FociCore", "_FociTestSupport"]),
+    .testTarget(name: "FociCohortTests", dependencies: ["FociCohort", "FociAnalysis", "FociCore", "FociNIfTI", "FociPhantom", "_FociTestSupport"]),
     .testTarget(name: "FociMeasurementTests", dependencies: ["FociMeasurement", "FociCore", "FociComponents", "_FociTestSupport"]),
     .testTarget(name: "FociPhantomTests", dependencies: ["FociPhantom", "FociCore", "FociNIfTI", "_FociTestSupport"]),
     .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociCore", "FociNIfTI", "_FociTestSupport"]),

@@ -14,8 +14,9 @@ declare -A allowed=(
   [FociDetection]="FociCore FociComponents FociFilters FociRegistration"
   [FociAnalysis]="FociCore FociComponents FociFilters FociRegistration FociDetection FociMeasurement"
   [FociEvaluation]="FociCore FociDetection FociMeasurement"
+  [FociCohort]="FociCore FociNIfTI FociAnalysis Crypto Dispatch Foundation Glibc Darwin"
   [FociPhantom]="FociCore FociNIfTI Foundation Glibc Darwin"
-  [hepafoci]="FociCore FociNIfTI FociComponents FociRegistration FociPhantom FociDetection FociAnalysis FociEvaluation ArgumentParser Crypto Dispatch Foundation"
+  [hepafoci]="FociCore FociNIfTI FociComponents FociRegistration FociPhantom FociDetection FociAnalysis FociEvaluation FociCohort ArgumentParser Dispatch Foundation"
 )
 status=0
 for dir in Sources/*/; do

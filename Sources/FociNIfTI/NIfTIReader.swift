@@ -63,6 +63,14 @@ public enum NIfTIReader {
     return LabelVolume(grid: volume.grid, labels: labels)
   }
 
+  /// The number of voxels of the image at `path`, read from its header only (cheap even for
+  /// .nii.gz: nothing past the header is inflated), without any check of the data; nil when
+  /// the file is missing or its header unreadable. For planning memory, not for reading.
+  public static func peekVoxelCount(_ path: String) -> Int? {
+    guard FileAccess.exists(path) else { return nil }
+    return Niftilib.peekSize(path)?.voxels
+  }
+
   /// Reads and validates the header of the image at `path`, and checks that its data is all
   /// there, without converting the samples. (A gzip file is still inflated to check it.)
   public static func readHeader(_ path: String) throws(NIfTIError) -> (header: NIfTIHeader, grid: Grid) {

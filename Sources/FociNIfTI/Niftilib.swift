@@ -11,6 +11,15 @@ enum Niftilib {
     return text
   }
 
+  /// Voxels and bytes per voxel of the image at `path` from its header alone (niftilib reads
+  /// through zlib, so a .nii.gz is inflated only as far as its header); nil when niftilib
+  /// cannot read it.
+  static func peekSize(_ path: String) -> (voxels: Int, bytesPerVoxel: Int)? {
+    guard let nim = nifti_image_read(path, 0) else { return nil }
+    defer { nifti_image_free(nim) }
+    return (Int(nim.pointee.nvox), Int(nim.pointee.nbyper))
+  }
+
   /// niftilib's reading of a header that `HeaderPrecheck` accepted.
   /// Returns nil only if niftilib refuses it after all.
   static func describeHeader(_ bytes: UnsafeRawBufferPointer, path: String, precheck: HeaderPrecheck) -> NIfTIHeader? {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import FociCohort
 import FociCore
 import FociDetection
 import FociEvaluation

@@ -1,4 +1,5 @@
 import FociAnalysis
+import FociCohort
 import FociCore
 import FociDetection
 import FociEvaluation

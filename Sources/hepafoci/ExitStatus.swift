@@ -1,6 +1,6 @@
 import ArgumentParser
+import FociCohort
 import FociNIfTI
-
 import Foundation
 
 /// Maps library errors to BSD sysexits codes, so cohort scripts can tell a missing file from a
@@ -24,6 +24,25 @@ enum ExitStatus {
       try body()
     } catch let error as NIfTIError {
       report(error.description)
+      throw ExitCode(code(for: error))
+    }
+  }
+
+  static func code(for error: StudyError) -> Int32 {
+    switch error.kind {
+    case .missingInput: noInput
+    case .badData: dataError
+    case .cannotWrite: cannotCreate
+    }
+  }
+
+  /// Runs one study's work: a `StudyError` (or `NIfTIError`) becomes one line on stderr and
+  /// its exit code.
+  static func mappingStudyErrors(_ body: () throws -> Void) throws {
+    do {
+      try mappingInputErrors(body)
+    } catch let error as StudyError {
+      report(error.message)
       throw ExitCode(code(for: error))
     }
   }

@@ -7,10 +7,10 @@ struct HepaFoci: ParsableCommand {
     commandName: "hepafoci",
     abstract: "Find and measure arterial-phase liver foci in multi-phase MRI (NIfTI).",
     discussion: """
-      Exit codes: 0 success, 64 bad usage, 65 bad input data, 66 input missing or unreadable, \
+      Exit codes: 0 success, 1 some studies of a cohort failed, 64 bad usage, 65 bad input data, 66 input missing or unreadable, \
       73 output could not be written.
       """,
     version: SoftwareVersion.string,
-    subcommands: [Analyze.self, Evaluate.self, Info.self, Label.self, Register.self, Phantom.self]
+    subcommands: [Analyze.self, Cohort.self, Merge.self, Evaluate.self, Info.self, Label.self, Register.self, Phantom.self]
   )
 }

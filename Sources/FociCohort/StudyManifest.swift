@@ -3,21 +3,26 @@ import Foundation
 /// A cohort manifest: tab-separated, a header row naming the columns, `study_id` first-class,
 /// one row per study, paths relative to the manifest's folder (absolute paths kept), empty
 /// cells for missing optional files. The phantom writes one; `evaluate` reads it.
-struct StudyManifest {
-  struct Row {
-    var studyID: String
+public struct StudyManifest: Sendable {
+  public struct Row: Sendable {
+    public var studyID: String
     /// Resolved path per column (non-empty cells only).
-    var paths: [String: String]
+    public var paths: [String: String]
+
+    public init(studyID: String, paths: [String: String]) {
+      self.studyID = studyID
+      self.paths = paths
+    }
   }
 
-  let path: String
-  let columns: [String]
-  let rows: [Row]
+  public let path: String
+  public let columns: [String]
+  public let rows: [Row]
 
   /// Reads and checks the manifest at `path`: `required` columns present, study ids unique
   /// and safe as folder names (letters, digits, '-', '_', '.'; never '.' or '..'), every row
   /// as wide as the header. Errors name the file and the line.
-  init(_ path: String, required: [String]) throws(ManifestError) {
+  public init(_ path: String, required: [String]) throws(ManifestError) {
     self.path = path
     guard let data = FileManager.default.contents(atPath: path) else {
       throw ManifestError(path: path, line: nil, reason: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
@@ -60,15 +65,22 @@ struct StudyManifest {
     self.rows = rows
   }
 
-  static func isSafeStudyID(_ id: String) -> Bool {
+  public static func isSafeStudyID(_ id: String) -> Bool {
     !id.isEmpty && id != "." && id != ".."
       && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }
   }
 }
 
-struct ManifestError: Error, CustomStringConvertible {
-  var path: String
-  var line: Int?
-  var reason: String
-  var description: String { "\(path)\(line.map { ":\($0)" } ?? ""): \(reason)" }
+public struct ManifestError: Error, Sendable, CustomStringConvertible {
+  public var path: String
+  public var line: Int?
+  public var reason: String
+
+  public init(path: String, line: Int?, reason: String) {
+    self.path = path
+    self.line = line
+    self.reason = reason
+  }
+
+  public var description: String { "\(path)\(line.map { ":\($0)" } ?? ""): \(reason)" }
 }

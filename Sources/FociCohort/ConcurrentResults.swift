@@ -3,7 +3,7 @@ import FociCore
 
 /// Runs `body` for 0..<count on all cores and returns the results in index order, whatever
 /// the order they finished in: how commands read several files or studies at once.
-func concurrentResults<Success, Failure: Error>(
+public func concurrentResults<Success, Failure: Error>(
   count: Int, _ body: @Sendable (Int) -> Result<Success, Failure>
 ) -> [Result<Success, Failure>] {
   let slots = UnsafeMutableBufferPointer<Result<Success, Failure>?>.allocate(capacity: count)

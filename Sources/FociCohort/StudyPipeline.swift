@@ -1,0 +1,59 @@
+import FociAnalysis
+import FociCore
+import FociNIfTI
+import Foundation
+
+/// One study from files to outputs: read, analyse, write lesions.json and labels.nii.gz.
+/// `analyze` runs it once; `cohort` once per study.
+public enum StudyPipeline {
+  /// What one study gave.
+  public struct Outcome: Sendable {
+    public var document: LesionsDocument
+    public var labels: LabelVolume
+    public var report: StudyReport
+  }
+
+  /// Reads `files` and analyses them with `settings`. With `timings`, lesions.json records the
+  /// read and analysis wall times.
+  public static func run(_ files: StudyFiles, settings: AnalysisSettings, timings: Bool = true) throws(StudyError) -> Outcome {
+    let started = Date()
+    let (inputs, records) = try files.load()
+    let loaded = Date()
+    let result: StudyAnalysis.Result
+    do {
+      result = try StudyAnalysis.analyze(inputs, settings: settings)
+    } catch {
+      let file = error.role.flatMap { files.path(of: $0) }
+      throw StudyError(stage: .analyze, kind: .badData, message: (file.map { "\($0): " } ?? "") + error.description)
+    }
+    let times = timings ? ["readSeconds": loaded.timeIntervalSince(started), "analysisSeconds": Date().timeIntervalSince(loaded)] : nil
+    let document = LesionsDocument(settings: settings, inputs: records, report: result.report, timings: times)
+    return Outcome(document: document, labels: result.labels, report: result.report)
+  }
+
+  /// Writes labels.nii.gz and lesions.json into the existing `folder`, each under a temporary
+  /// name renamed when complete. Returns the JSON written.
+  @discardableResult
+  public static func write(_ outcome: Outcome, into folder: String) throws(StudyError) -> Data {
+    do {
+      try NIfTIWriter.write(outcome.labels, to: folder + "/labels.nii.gz")
+    } catch {
+      throw StudyError(error, stage: .write)
+    }
+    let data: Data
+    do { data = try outcome.document.encoded() } catch {
+      throw StudyError(stage: .write, kind: .badData, message: "\(folder)/lesions.json: cannot be encoded: \(error)")
+    }
+    try writeAtomically(data, to: folder + "/lesions.json")
+    return data
+  }
+
+  /// Writes `data` to `path` through a temporary file in the same folder.
+  public static func writeAtomically(_ data: Data, to path: String) throws(StudyError) {
+    do {
+      try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+      throw StudyError(stage: .write, kind: .cannotWrite, message: "\(path): could not be written: \(error.localizedDescription)")
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import FociAnalysis
+import FociCore
+import FociDetection
+import FociRegistration
+
+/// Every setting of the analysis as a flag with its default: shared by `analyze` and `cohort`.
+struct AnalysisOptions: ParsableArguments {
+  @Option(help: "Detection threshold: median + K·1.4826·MAD of the liver's subtraction.") var k = 3.0
+  @Option(help: "Absolute detection threshold (scanner units) instead of the MAD rule.") var threshold: Double?
+  @Option(help: "Gaussian pre-smoothing of the subtraction, σ in mm (0 = none).") var smoothing = 0.0
+  @Option(help: "Connectivity of foci: 6, 18 or 26.") var connectivity: Connectivity = .corners26
+  @Option(help: "Smallest focus kept, in voxels.") var minVoxels = 3
+  @Flag(help: "Do not fill the holes foci enclose (the lesion is then the enhancing part only).") var noFillHoles = false
+  @Flag(help: "Do not correct breath-hold shifts between phases.") var noMotionCorrection = false
+  @Flag(help: "Arterial subtraction only: no second channel for lesions darker than the liver around them on native T1 (off vessels) or in the venous phase.")
+  var noHypointense = false
+  @Option(help: "Hypointense channel: seeds at median + K·1.4826·MAD of the parenchyma's darkness.") var hypointenseK = 4.0
+  @Option(help: "Hypointense channel: seeds at least this much darker than the local liver (0.10 = 10 %).") var hypointenseContrast = 0.10
+  @Option(help: "Hypointense channel: regions grow into voxels over this share of the seed threshold.") var hypointenseGrow = 1.0
+  @Option(help: "Hypointense channel: smoothing inside the liver, σ in mm.") var hypointenseSmoothing = 2.0
+  @Option(help: "Hypointense channel: native-dark voxels brighter in the venous phase by this share of their native darkness are vessels.")
+  var hypointenseVesselExcess = 0.2
+  @Option(help: "Hypointense channel: lesion cores (watershed markers) score over this multiple of the seed threshold.")
+  var hypointenseCore = 2.0
+  @Option(help: "Hypointense channel: smallest region kept, in voxels.") var hypointenseMinVoxels = 10
+  @Flag(help: "Hypointense channel: only regions with a core (see --hypointense-core) are lesions.") var hypointenseCoresOnly = false
+  @Option(help: "Largest shift applied by motion correction, mm.") var maxShift = 20.0
+  @Option(help: "Weakest correlation peak (0...1) accepted by motion correction.") var minPeak = 0.05
+  @Option(help: "Signal and enhancement class cut-off: ±this ratio against the parenchyma.") var signalCutoff = 0.10
+  @Option(help: "Avascular: subtraction under this many robust SDs of the parenchyma's, in each phase.") var avascularK = 3.0
+  @Option(help: "Lesions with a max 3D diameter under this (mm) are flagged small.") var smallDiameter = 5.0
+  @Option(help: "Blood products: flagged when at least this share of voxels is bright on native T1.") var bloodProductsShare = 0.10
+  @Option(help: "Shape: irregular under this solidity (voxels over the digital convex hull's).") var irregularSolidity = 0.90
+  @Option(help: "Shape: oval from this ratio of the longest to the middle principal axis.") var ovalAxisRatio = 1.4
+  @Option(help: "Surface: lobulated under this convexity (hull surface over lesion surface).") var lobulatedConvexity = 0.97
+  @Option(help: "Contour: blurred from this edge width, mm (contrast over boundary gradient).") var blurredEdge = 5.3
+  @Option(help: "Capsule contact distance, mm (0 = the largest voxel side).") var capsuleContact = 0.0
+  @Option(help: "Shunt-like: touching the capsule with at least this share in the third of its depth nearest it (no T2 given).") var shuntBaseShare = 0.55
+  @Option(help: "Shunt-like: the same share when a T2 is given (T2-bright lesions are never shunt-like).") var shuntBaseShareWithT2 = 0.40
+
+  func validate() throws {
+    guard minVoxels >= 1 else { throw ValidationError("--min-voxels must be at least 1.") }
+    guard k > 0, smoothing >= 0, maxShift > 0, (0...1).contains(minPeak), signalCutoff > 0, avascularK > 0 else {
+      throw ValidationError("--k, --signal-cutoff and --avascular-k must be positive, --smoothing not negative, --min-peak within 0...1.")
+    }
+    for (name, value) in [("--blood-products-share", bloodProductsShare), ("--irregular-solidity", irregularSolidity), ("--shunt-base-share", shuntBaseShare), ("--shunt-base-share-with-t2", shuntBaseShareWithT2)]
+    where !(0...1).contains(value) {
+      throw ValidationError("\(name) must be within 0...1.")
+    }
+    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, (0...1).contains(hypointenseGrow), hypointenseGrow > 0 else {
+      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-grow within (0, 1], --hypointense-core and --hypointense-min-voxels at least 1.")
+    }
+    guard ovalAxisRatio >= 1, lobulatedConvexity > 0, blurredEdge > 0, capsuleContact >= 0 else {
+      throw ValidationError("--oval-axis-ratio must be at least 1, --lobulated-convexity and --blurred-edge positive, --capsule-contact not negative.")
+    }
+  }
+
+  var settings: AnalysisSettings {
+    var s = AnalysisSettings()
+    s.detection.threshold = threshold.map { .absolute($0) } ?? .robust(k: k)
+    s.detection.smoothingSigmaMM = smoothing
+    s.detection.connectivity = connectivity
+    s.detection.minimumVoxels = minVoxels
+    s.detection.fillHoles = !noFillHoles
+    if noMotionCorrection {
+      s.detection.motionCorrection = nil
+    } else {
+      var m = MotionCorrection()
+      m.maximumShiftMM = maxShift
+      m.minimumPeak = minPeak
+      s.detection.motionCorrection = m
+    }
+    if noHypointense {
+      s.detection.hypointense = nil
+    } else {
+      var h = HypointenseChannel()
+      h.k = hypointenseK
+      h.minimumContrast = hypointenseContrast
+      h.growFraction = hypointenseGrow
+      h.smoothingSigmaMM = hypointenseSmoothing
+      h.vesselVenousExcess = hypointenseVesselExcess
+      h.coreFactor = hypointenseCore
+      h.minimumVoxels = hypointenseMinVoxels
+      h.markersWithoutCore = !hypointenseCoresOnly
+      s.detection.hypointense = h
+    }
+    s.signalCutoff = signalCutoff
+    s.avascularK = avascularK
+    s.smallDiameterMM = smallDiameter
+    s.bloodProductsMinShare = bloodProductsShare
+    s.irregularSolidityBelow = irregularSolidity
+    s.ovalAxisRatio = ovalAxisRatio
+    s.lobulatedConvexityBelow = lobulatedConvexity
+    s.blurredEdgeWidthMM = blurredEdge
+    s.capsuleContactMM = capsuleContact
+    s.shuntBaseShare = shuntBaseShare
+    s.shuntBaseShareWithT2 = shuntBaseShareWithT2
+    return s
+  }
+}
