@@ -54,6 +54,11 @@ public enum CohortTables {
   /// The four files' contents for the studies of `folder` named by `ids` (those without a
   /// readable folder are left out).
   public static func build(folder: CohortFolder, ids: [String]) -> [String: Data] {
+    summarize(folder: folder, ids: ids).files
+  }
+
+  /// The files and the cohort.json document they hold.
+  public static func summarize(folder: CohortFolder, ids: [String]) -> (files: [String: Data], document: Document) {
     let sorted = ids.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     let states = concurrentResults(count: sorted.count) { Result<CohortFolder.StudyState, Never>.success(folder.state(of: sorted[$0])) }
     var done: [(String, LesionsDocument)] = []
@@ -83,10 +88,11 @@ public enum CohortTables {
     for (id, d) in done { lesionRows += d.lesions.map { lesionRow(id, $0) } }
     var failureRows = [["study_id", "stage", "message"]]
     failureRows += failed.map { [$0.studyID, $0.stage.rawValue, $0.message] }
-    return [
+    let files = [
       "studies.tsv": tsv(studyRows), "lesions.tsv": tsv(lesionRows), "failures.tsv": tsv(failureRows),
       "cohort.json": (try? LesionsDocument.encoder.encode(document)) ?? Data(),
     ]
+    return (files, document)
   }
 
   /// Writes the files into the folder, each atomically.

@@ -80,13 +80,14 @@ struct Cohort: ParsableCommand {
       memoryLimit: memory.map { Int($0 * 1e9) } ?? MemoryBudget.availableBytes() * 8 / 10, resume: resume)
     let progress = CohortProgress(total: jobsToRun.count, style: quiet ? .silent : .automatic)
     let outcomes = CohortRun.run(jobsToRun, settings: settings, into: folder, options: options, progress: progress)
+    var table: String?
     if whole {
-      do {
-        try CohortTables.write(CohortTables.build(folder: folder, ids: jobsToRun.map(\.id)), into: folder)
-      } catch {
+      let (files, document) = CohortTables.summarize(folder: folder, ids: jobsToRun.map(\.id))
+      do { try CohortTables.write(files, into: folder) } catch {
         ExitStatus.report(error.message)
         throw ExitCode(ExitStatus.cannotCreate)
       }
+      table = ReferenceTable.text(document.statistics)
     }
     let failed = zip(jobsToRun, outcomes).compactMap { job, outcome -> String? in
       if case .failed(let error) = outcome { return "\(job.id) (\(error.stage.rawValue)): \(error.message)" }
@@ -97,6 +98,7 @@ struct Cohort: ParsableCommand {
     var summary = "\(jobsToRun.count) studies: \(analysed) analysed, \(kept) already done, \(failed.count) failed; written: \(out)/"
     if whole { summary += " (studies.tsv, lesions.tsv, failures.tsv, cohort.json)" }
     print(summary)
+    if let table { print(table) }
     for line in failed.prefix(10) { ExitStatus.report(line) }
     if failed.count > 10 { ExitStatus.report("… and \(failed.count - 10) more: see \(out)/failures.tsv or the failure.json files") }
     if !failed.isEmpty && !failuresOK { throw ExitCode(1) }

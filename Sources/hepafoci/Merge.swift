@@ -58,8 +58,10 @@ struct Merge: ParsableCommand {
         }
       }
       let ids = destination.studyIDs()
-      try CohortTables.write(CohortTables.build(folder: destination, ids: ids), into: destination)
+      let (files, document) = CohortTables.summarize(folder: destination, ids: ids)
+      try CohortTables.write(files, into: destination)
       print("\(ids.count) studies merged into \(target)/ (studies.tsv, lesions.tsv, failures.tsv, cohort.json)")
+      print(ReferenceTable.text(document.statistics))
     } catch {
       ExitStatus.report(error.message)
       throw ExitCode(ExitStatus.code(for: error))

@@ -95,28 +95,3 @@ struct Phantom: ParsableCommand {
   }
 }
 
-/// The cohort statistics laid out like the clinical reference table (SPEC §7).
-enum ReferenceTable {
-  static func text(_ s: CohortTruthStatistics) -> String {
-    func row(_ name: String, _ v: SummaryStatistics?) -> String {
-      guard let v else { return name.padding(toLength: 34, withPad: " ", startingAt: 0) + "—" }
-      return name.padding(toLength: 34, withPad: " ", startingAt: 0)
-        + [v.median, v.min, v.max, v.standardDeviation].map { String(format: "%8.1f", $0) }.joined()
-    }
-    func percent(_ key: String, in shares: [String: Double]) -> String { String(format: "%.1f", 100 * (shares[key] ?? 0)) }
-    let p = s.patientShares, c = s.classShares
-    return [
-      "quantity (per patient)".padding(toLength: 34, withPad: " ", startingAt: 0) + "  median     min     max      SD",
-      row("lesions in the liver", s.lesionCount),
-      row("burden, % of liver", s.burdenPercent),
-      row("smallest lesion, mm", s.smallestLesionMM),
-      row("largest lesion, mm", s.largestLesionMM),
-      row("largest avascular zone, mm", s.largestAvascularZoneMM),
-      "patients: ≥ 5 lesions \(percent("lesions>=5", in: p)) %, ≥ 10 lesions \(percent("lesions>=10", in: p)) %, burden ≥ 50 % \(percent("burden>=50", in: p)) %, smallest ≤ 5 mm \(percent("smallest<=5mm", in: p)) %",
-      "          avascular zones \(percent("avascularZone", in: p)) %, blood products \(percent("bloodProducts", in: p)) %, fluid levels \(percent("fluidLevel", in: p)) %, arterial-only foci \(percent("arterialOnlyFocus", in: p)) %, shunt mimics \(percent("shuntMimic", in: p)) %",
-      "lesions (\(CohortTruthStatistics.classifiedPerPatient) largest per patient): round/oval/irregular \(percent("shape.round", in: c))/\(percent("shape.oval", in: c))/\(percent("shape.irregular", in: c)) %, sharp/blurred \(percent("contour.sharp", in: c))/\(percent("contour.blurred", in: c)) %, smooth/lobulated \(percent("surface.smooth", in: c))/\(percent("surface.lobulated", in: c)) %",
-      "          arterial active/moderate/weak \(percent("arterial.active", in: c))/\(percent("arterial.moderate", in: c))/\(percent("arterial.weak", in: c)) %, venous \(percent("venous.active", in: c))/\(percent("venous.moderate", in: c))/\(percent("venous.weak", in: c)) %",
-      "          T2 hyper/iso/hypo \(percent("t2.hyperintense", in: c))/\(percent("t2.isointense", in: c))/\(percent("t2.hypointense", in: c)) %, native T1 \(percent("nativeT1.hyperintense", in: c))/\(percent("nativeT1.isointense", in: c))/\(percent("nativeT1.hypointense", in: c)) %",
-    ].joined(separator: "\n")
-  }
-}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# hepafoci cohort at --jobs 1 and --jobs 2 against the SimpleITK reference pipeline looped in
+# one Python process, side by side on one default-grid phantom cohort (seed 1), with peak
+# memory per concurrent study against the size of a study's decoded inputs.
+# Usage: Benchmarks/cohort.sh [STUDIES (50)] [WORK (.build/cohort-bench)]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+studies=${1:-50}
+work=${2:-$root/.build/cohort-bench}
+venv="$root/.venv-peers"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet connected-components-3d SimpleITK scipy "nibabel==5.*" "numpy==2.*"
+fi
+(cd "$root" && swift build -c release --product hepafoci >&2)
+hepafoci="$root/.build/release/hepafoci"
+cohort="$work/cohort-$studies"
+[ -f "$cohort/manifest.tsv" ] || "$hepafoci" phantom --out "$cohort" --studies "$studies" --seed 1 >/dev/null
+decoded=$("$venv/bin/python" "$root/Benchmarks/peers/decoded_bytes.py" "$cohort/manifest.tsv")
+
+# wall seconds and peak RSS (kB) of a command, from GNU time
+measure() { /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || { cat "$work/stderr.txt" >&2; exit 1; }; cat "$work/time.txt"; }
+
+rm -rf "$work/out-1" "$work/out-2" "$work/sitk"
+read -r t1 m1 < <(measure "$hepafoci" cohort "$cohort/manifest.tsv" --out "$work/out-1" --jobs 1 --quiet)
+read -r t2 m2 < <(measure "$hepafoci" cohort "$cohort/manifest.tsv" --out "$work/out-2" --jobs 2 --quiet)
+read -r ts ms < <(measure "$venv/bin/python" "$root/Benchmarks/peers/cohort_reference.py" "$cohort" "$work/sitk")
+
+rate() { echo "$studies / $1" | bc -l; }
+r1=$(rate "$t1"); r2=$(rate "$t2"); rs=$(rate "$ts")
+printf '%d default-grid phantom studies (256x208x72, six inputs each), one run each\n' "$studies"
+printf '%-34s %9s %12s %12s\n' run "wall (s)" "studies/s" "peak RSS MB"
+printf '%-34s %9.1f %12.3f %12.0f\n' "hepafoci cohort --jobs 1" "$t1" "$r1" "$(echo "$m1 / 1024" | bc -l)"
+printf '%-34s %9.1f %12.3f %12.0f\n' "hepafoci cohort --jobs 2" "$t2" "$r2" "$(echo "$m2 / 1024" | bc -l)"
+printf '%-34s %9.1f %12.3f %12.0f\n' "SimpleITK reference, one process" "$ts" "$rs" "$(echo "$ms / 1024" | bc -l)"
+printf 'ratio to SimpleITK: %.2fx at --jobs 1, %.2fx at --jobs 2; scaling 1 -> 2 jobs %.2fx\n' \
+  "$(echo "$r1 / $rs" | bc -l)" "$(echo "$r2 / $rs" | bc -l)" "$(echo "$r2 / $r1" | bc -l)"
+printf 'peak memory per concurrent study at --jobs 2: %.0f MB = %.2fx its decoded inputs (%.0f MB)\n' \
+  "$(echo "$m2 / 2 / 1024" | bc -l)" "$(echo "$m2 * 1024 / 2 / $decoded" | bc -l)" "$(echo "$decoded / 1048576" | bc -l)"
