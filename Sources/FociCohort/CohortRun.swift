@@ -51,7 +51,10 @@ public enum CohortRun {
     let next = Counter()
     let outcomes = UnsafeMutableBufferPointer<Outcome?>.allocate(capacity: jobs.count)
     outcomes.initialize(repeating: nil)
-    defer { outcomes.deallocate() }
+    defer {
+      _ = outcomes.deinitialize()
+      outcomes.deallocate()
+    }
     let slots = UncheckedSendable(outcomes)
     progress.start()
     // Workers pull studies in order; each study's own parallel loops share the cores, so when

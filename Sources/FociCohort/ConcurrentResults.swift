@@ -8,7 +8,11 @@ public func concurrentResults<Success, Failure: Error>(
 ) -> [Result<Success, Failure>] {
   let slots = UnsafeMutableBufferPointer<Result<Success, Failure>?>.allocate(capacity: count)
   slots.initialize(repeating: nil)
-  defer { slots.deallocate() }
+  defer {
+    // The slots own their results (volumes, for file loading): release them with the memory.
+    _ = slots.deinitialize()
+    slots.deallocate()
+  }
   let results = UncheckedSendable(slots)
   DispatchQueue.concurrentPerform(iterations: count) { index in results.value[index] = body(index) }
   return slots.map { $0! }

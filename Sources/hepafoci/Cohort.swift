@@ -24,7 +24,7 @@ struct Cohort: ParsableCommand {
   var cohort: String
 
   @Option(help: "Output folder (created if needed).", completion: .directory) var out: String
-  @Option(help: "Studies analysed at once (default: the number of cores).") var jobs: Int?
+  @Option(help: "Cores to use, and studies analysed at once (default: every core this process may use).") var jobs: Int?
   @Option(help: "Memory the studies in flight may take, GB (default: 80 % of the available memory).") var memory: Double?
   @Option(help: "Run only part I of N (0-based, I/N): every N-th study from the I-th.") var shard: Shard?
   @Option(help: "Run only this study (repeatable).") var study: [String] = []
@@ -75,8 +75,11 @@ struct Cohort: ParsableCommand {
       throw ExitCode(ExitStatus.cannotCreate)
     }
     let settings = analysis.settings
+    // --jobs N is N cores: the process keeps to N of its allowed cores, so studies and their
+    // own parallel loops together never take more.
+    if let jobs { ProcessorAffinity.limit(to: jobs) }
     let options = CohortRun.Options(
-      jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+      jobs: jobs ?? max(1, ProcessorAffinity.count()),
       memoryLimit: memory.map { Int($0 * 1e9) } ?? MemoryBudget.availableBytes() * 8 / 10, resume: resume)
     let progress = CohortProgress(total: jobsToRun.count, style: quiet ? .silent : .automatic)
     let outcomes = CohortRun.run(jobsToRun, settings: settings, into: folder, options: options, progress: progress)

@@ -91,6 +91,11 @@ struct CohortCommandTests {
     #expect(abs((statistics["largestLesionMM"] as! [String: Double])["max"]! - largest.max()!) < 1e-3)
     #expect(json["analysed"] as? Int == 4 && json["failed"] as? Int == 0)
     #expect(try String(contentsOfFile: out + "/failures.tsv", encoding: .utf8) == "study_id\tstage\tmessage\n")
+
+    // One core, one study at a time: the same bytes.
+    let single = folder.file("single")
+    #expect(try CLI.run(["cohort", manifest, "--out", single, "--jobs", "1", "--quiet"]).status == 0)
+    #expect(Self.tree(single) == Self.tree(out))
   }
 
   @Test("killed at random moments, --resume gives outputs byte-identical to an uninterrupted run")
