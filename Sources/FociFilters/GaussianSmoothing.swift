@@ -59,8 +59,8 @@ public enum GaussianSmoothing {
   }
 
   /// One 1D convolution along `axis`, edge voxels repeated. Along x each row is copied into a
-  /// buffer padded with its edge values, so the inner loop has no bounds logic; along y and z
-  /// whole rows are weighted and added, so the inner loop runs over contiguous x. Slices (for
+  /// buffer padded with its edge values, so the inner loop has no bounds logic; along every
+  /// axis whole rows are weighted and added tap by tap, so the inner loop runs over contiguous x. Slices (for
   /// x and y) or output planes (for z) run in parallel.
   static func pass(_ input: [Float], dims: SIMD3<Int>, axis: Int, kernel: [Float]) -> [Float] {
     let radius = kernel.count / 2
@@ -82,10 +82,14 @@ public enum GaussianSmoothing {
                 (line + radius).update(from: row, count: nx)
                 (line + radius + nx).update(repeating: row[nx - 1], count: radius)
                 let target = dst.value.baseAddress! + nx * (j + ny * k)
-                for i in 0..<nx {
-                  var sum: Float = 0
-                  for t in 0..<taps.count { sum += taps[t] * line[i + t] }
-                  target[i] = sum
+                // Tap by tap over the whole row: the inner loop is contiguous and vectorises
+                // (a dot product per voxel does not, float sums being ordered).
+                let first = taps[0]
+                for i in 0..<nx { target[i] = first * line[i] }
+                for t in 1..<taps.count {
+                  let weight = taps[t]
+                  let shifted = line + t
+                  for i in 0..<nx { target[i] += weight * shifted[i] }
                 }
               }
             } else {
