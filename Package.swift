@@ -21,6 +21,7 @@ var package = Package(
     .library(name: "FociAnalysis", targets: ["FociAnalysis"]),
     .library(name: "FociEvaluation", targets: ["FociEvaluation"]),
     .library(name: "FociCohort", targets: ["FociCohort"]),
+    .library(name: "FociReport", targets: ["FociReport"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,6 +35,9 @@ var package = Package(
     ),
     .systemLibrary(
       name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]
+    ),
+    .systemLibrary(
+      name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]
     ),
     .systemLibrary(
       name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]
@@ -56,13 +60,14 @@ var package = Package(
     .target(
       name: "FociCohort",
       dependencies: ["FociCore", "FociNIfTI", "FociAnalysis", .product(name: "Crypto", package: "swift-crypto")]),
+    .target(name: "FociReport", dependencies: ["FociCore", "FociNIfTI", "FociRegistration", "FociAnalysis", "FociCohort", "CPNG"]),
 
     // MARK: Command-line tool
     .executableTarget(
       name: "hepafoci",
       dependencies: [
         "FociCore", "FociNIfTI", "FociComponents", "FociRegistration", "FociPhantom", "FociDetection", "FociAnalysis", "FociEvaluation",
-        "FociCohort", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "FociCohort", "FociReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
 
@@ -78,9 +83,10 @@ var package = Package(
     .testTarget(name: "FociAnalysisTests", dependencies: ["FociAnalysis", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "FociEvaluationTests", dependencies: ["FociEvaluation", "FociDetection", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "FociCohortTests", dependencies: ["FociCohort", "FociAnalysis", "FociCore", "FociNIfTI", "FociPhantom", "_FociTestSupport"]),
+    .testTarget(name: "FociReportTests", dependencies: ["FociReport", "FociAnalysis", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "FociMeasurementTests", dependencies: ["FociMeasurement", "FociCore", "FociComponents", "_FociTestSupport"]),
     .testTarget(name: "FociPhantomTests", dependencies: ["FociPhantom", "FociCore", "FociNIfTI", "_FociTestSupport"]),
-    .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociCore", "FociNIfTI", "_FociTestSupport"]),
+    .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociCore", "FociNIfTI", "FociReport", "_FociTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

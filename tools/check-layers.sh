@@ -15,8 +15,9 @@ declare -A allowed=(
   [FociAnalysis]="FociCore FociComponents FociFilters FociRegistration FociDetection FociMeasurement"
   [FociEvaluation]="FociCore FociDetection FociMeasurement"
   [FociCohort]="FociCore FociNIfTI FociAnalysis Crypto Dispatch Foundation Glibc Darwin"
+  [FociReport]="FociCore FociNIfTI FociRegistration FociAnalysis FociCohort CPNG Foundation FoundationXML Glibc Darwin"
   [FociPhantom]="FociCore FociNIfTI Foundation Glibc Darwin"
-  [hepafoci]="FociCore FociNIfTI FociComponents FociRegistration FociPhantom FociDetection FociAnalysis FociEvaluation FociCohort ArgumentParser Dispatch Foundation"
+  [hepafoci]="FociCore FociNIfTI FociComponents FociRegistration FociPhantom FociDetection FociAnalysis FociEvaluation FociCohort FociReport ArgumentParser Dispatch Foundation"
 )
 status=0
 for dir in Sources/*/; do
@@ -36,7 +37,7 @@ for module in "${!allowed[@]}"; do
   done < <(grep -rEH '^[[:space:]]*(@testable[[:space:]]+|@_exported[[:space:]]+)?import[[:space:]]' "Sources/$module" --include='*.swift' | sed -E 's/^([^:]+):/\1:/' || true)
 done
 # Only one file per C library calls it.
-for lib in CNIfTI CDeflate CFFTW; do
+for lib in CNIfTI CDeflate CFFTW CPNG; do
   n=$( (grep -rlE "^import $lib\$" Sources --include="*.swift" || true) | wc -l)
   if [ "$n" -gt 1 ]; then
     echo "check-layers: $lib is imported by $n files; keep its calls in one file" >&2

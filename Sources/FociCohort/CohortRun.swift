@@ -41,10 +41,15 @@ public enum CohortRun {
     case failed(StudyError)
   }
 
+  /// Writes more outputs of an analysed study (id, outcome) into its folder before it is
+  /// published, e.g. QC pictures.
+  public typealias Extras = @Sendable (String, StudyPipeline.Outcome, String) throws(StudyError) -> Void
+
   /// Runs `jobs` with `settings` into `folder`. Outputs of a study carry no timing, so they
   /// depend on its inputs and settings only.
   public static func run(
-    _ jobs: [Job], settings: AnalysisSettings, into folder: CohortFolder, options: Options, progress: CohortProgress
+    _ jobs: [Job], settings: AnalysisSettings, into folder: CohortFolder, options: Options, progress: CohortProgress,
+    extras: Extras? = nil
   ) -> [Outcome] {
     folder.removePartials(of: Set(jobs.map(\.id)))
     let budget = MemoryBudget(limit: options.memoryLimit)
@@ -63,7 +68,7 @@ public enum CohortRun {
       while true {
         let index = next.next() - 1
         guard index < jobs.count else { return }
-        let outcome = runOne(jobs[index], settings: settings, folder: folder, options: options, budget: budget)
+        let outcome = runOne(jobs[index], settings: settings, folder: folder, options: options, budget: budget, extras: extras)
         switch outcome {
         case .analysed: progress.studyAnalysed()
         case .kept: progress.studySkipped()
@@ -76,7 +81,9 @@ public enum CohortRun {
     return outcomes.map { $0! }
   }
 
-  static func runOne(_ job: Job, settings: AnalysisSettings, folder: CohortFolder, options: Options, budget: MemoryBudget) -> Outcome {
+  static func runOne(
+    _ job: Job, settings: AnalysisSettings, folder: CohortFolder, options: Options, budget: MemoryBudget, extras: Extras?
+  ) -> Outcome {
     do {
       let files = try job.files.get()
       if options.resume && isCurrent(job.id, files: files, settings: settings, folder: folder) { return .kept }
@@ -86,6 +93,7 @@ public enum CohortRun {
       let outcome = try StudyPipeline.run(files, settings: settings, timings: false)
       try folder.publish(job.id) { (partial: String) throws(StudyError) in
         try StudyPipeline.write(outcome, into: partial)
+        try extras?(job.id, outcome, partial)
       }
       return .analysed
     } catch {

@@ -31,7 +31,7 @@ public struct StudyError: Error, Sendable, Equatable, CustomStringConvertible {
   }
 
   /// A reading or writing error of niftilib's side, which names its file itself.
-  init(_ error: NIfTIError, stage: Stage) {
+  public init(_ error: NIfTIError, stage: Stage) {
     let kind: Kind =
       switch error {
       case .missingFile, .unreadable: .missingInput

@@ -11,6 +11,8 @@ public enum StudyPipeline {
     public var document: LesionsDocument
     public var labels: LabelVolume
     public var report: StudyReport
+    /// The images analysed, for outputs drawn from them (QC pictures).
+    public var inputs: StudyInputs
   }
 
   /// Reads `files` and analyses them with `settings`. With `timings`, lesions.json records the
@@ -28,7 +30,7 @@ public enum StudyPipeline {
     }
     let times = timings ? ["readSeconds": loaded.timeIntervalSince(started), "analysisSeconds": Date().timeIntervalSince(loaded)] : nil
     let document = LesionsDocument(settings: settings, inputs: records, report: result.report, timings: times)
-    return Outcome(document: document, labels: result.labels, report: result.report)
+    return Outcome(document: document, labels: result.labels, report: result.report, inputs: inputs)
   }
 
   /// Writes labels.nii.gz and lesions.json into the existing `folder`, each under a temporary

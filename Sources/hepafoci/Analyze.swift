@@ -1,6 +1,7 @@
 import ArgumentParser
 import FociAnalysis
 import FociCore
+import FociReport
 import FociCohort
 import Foundation
 
@@ -32,6 +33,7 @@ struct Analyze: ParsableCommand {
   @OptionGroup var analysis: AnalysisOptions
 
   @Flag(help: "Print the whole lesions.json on standard output instead of the summary.") var json = false
+  @Flag(help: "Also draw montage.png and thumbnail.png (see `hepafoci report`).") var report = false
 
   func validate() throws {
     guard study != nil || (native != nil && arterial != nil && liverMask != nil) else {
@@ -46,6 +48,10 @@ struct Analyze: ParsableCommand {
       let outcome = try StudyPipeline.run(files, settings: analysis.settings)
       try ExitStatus.makeOutputFolder(out)
       let data = try StudyPipeline.write(outcome, into: out)
+      if report {
+        let scene = MontageScene(inputs: outcome.inputs, motion: outcome.report.motion, lesions: outcome.report.lesions, labels: outcome.labels)
+        try StudyQualityControl.write(scene, title: Report.name(of: study ?? out), into: out)
+      }
       if json {
         print(String(decoding: data, as: UTF8.self))
       } else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FociCohort
+import FociReport
 import Foundation
 
 struct Cohort: ParsableCommand {
@@ -31,6 +32,8 @@ struct Cohort: ParsableCommand {
   @Flag(help: "Keep studies whose outputs are current (same input digests and settings).") var resume = false
   @Flag(help: "Exit 0 even when studies failed (for workflow engines that read failure.json).") var failuresOK = false
   @Flag(help: "No progress on standard error.") var quiet = false
+  @Flag(help: "Also draw each study's montage.png and thumbnail.png and, for a whole run, report.html (see `hepafoci report`).")
+  var report = false
 
   @OptionGroup var analysis: AnalysisOptions
 
@@ -82,7 +85,16 @@ struct Cohort: ParsableCommand {
       jobs: jobs ?? max(1, ProcessorAffinity.count()),
       memoryLimit: memory.map { Int($0 * 1e9) } ?? MemoryBudget.availableBytes() * 8 / 10, resume: resume)
     let progress = CohortProgress(total: jobsToRun.count, style: quiet ? .silent : .automatic)
-    let outcomes = CohortRun.run(jobsToRun, settings: settings, into: folder, options: options, progress: progress)
+    var pictures: CohortRun.Extras?
+    if report {
+      pictures = { @Sendable (id: String, outcome: StudyPipeline.Outcome, partial: String) throws(StudyError) in
+        let scene = MontageScene(inputs: outcome.inputs, motion: outcome.report.motion, lesions: outcome.report.lesions, labels: outcome.labels)
+        try StudyQualityControl.write(scene, title: id, into: partial)
+      }
+    }
+    let outcomes = CohortRun.run(jobsToRun, settings: settings, into: folder, options: options, progress: progress, extras: pictures)
+    // Studies kept by --resume that were analysed without --report get their pictures now.
+    if report { _ = Report.cohortPictures(folder, ids: jobsToRun.map(\.id), onlyMissing: true) }
     var table: String?
     if whole {
       let (files, document) = CohortTables.summarize(folder: folder, ids: jobsToRun.map(\.id))
@@ -91,6 +103,12 @@ struct Cohort: ParsableCommand {
         throw ExitCode(ExitStatus.cannotCreate)
       }
       table = ReferenceTable.text(document.statistics)
+      if report {
+        do { try CohortReportPage.write(folder: folder, ids: jobsToRun.map(\.id)) } catch {
+          ExitStatus.report(error.message)
+          throw ExitCode(ExitStatus.cannotCreate)
+        }
+      }
     }
     let failed = zip(jobsToRun, outcomes).compactMap { job, outcome -> String? in
       if case .failed(let error) = outcome { return "\(job.id) (\(error.stage.rawValue)): \(error.message)" }
@@ -99,7 +117,7 @@ struct Cohort: ParsableCommand {
     let analysed = outcomes.count { $0 == .analysed }
     let kept = outcomes.count { $0 == .kept }
     var summary = "\(jobsToRun.count) studies: \(analysed) analysed, \(kept) already done, \(failed.count) failed; written: \(out)/"
-    if whole { summary += " (studies.tsv, lesions.tsv, failures.tsv, cohort.json)" }
+    if whole { summary += " (studies.tsv, lesions.tsv, failures.tsv, cohort.json\(report ? ", report.html" : ""))" }
     print(summary)
     if let table { print(table) }
     for line in failed.prefix(10) { ExitStatus.report(line) }

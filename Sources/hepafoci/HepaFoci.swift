@@ -11,6 +11,6 @@ struct HepaFoci: ParsableCommand {
       73 output could not be written.
       """,
     version: SoftwareVersion.string,
-    subcommands: [Analyze.self, Cohort.self, Merge.self, Evaluate.self, Info.self, Label.self, Register.self, Phantom.self]
+    subcommands: [Analyze.self, Cohort.self, Merge.self, Report.self, Evaluate.self, Info.self, Label.self, Register.self, Phantom.self]
   )
 }

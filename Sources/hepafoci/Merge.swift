@@ -1,5 +1,6 @@
 import ArgumentParser
 import FociCohort
+import FociReport
 import Foundation
 
 struct Merge: ParsableCommand {
@@ -15,6 +16,7 @@ struct Merge: ParsableCommand {
 
   @Argument(help: "Cohort output folders.", completion: .directory) var folders: [String]
   @Option(help: "Folder receiving the merged cohort (default: the only DIR).", completion: .directory) var out: String?
+  @Flag(help: "Also write report.html (see `hepafoci report`; montages missing are drawn).") var report = false
 
   func validate() throws {
     guard !folders.isEmpty else { throw ValidationError("Give at least one cohort output folder.") }
@@ -62,6 +64,11 @@ struct Merge: ParsableCommand {
       try CohortTables.write(files, into: destination)
       print("\(ids.count) studies merged into \(target)/ (studies.tsv, lesions.tsv, failures.tsv, cohort.json)")
       print(ReferenceTable.text(document.statistics))
+      if report {
+        _ = Report.cohortPictures(destination, ids: ids, onlyMissing: true)
+        try CohortReportPage.write(folder: destination, ids: ids)
+        print("written: \(target)/\(CohortReportPage.fileName)")
+      }
     } catch {
       ExitStatus.report(error.message)
       throw ExitCode(ExitStatus.code(for: error))

@@ -1,0 +1,86 @@
+import ArgumentParser
+import FociCohort
+import FociReport
+import Foundation
+
+struct Report: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Draw QC pictures of analysed studies and a cohort page.",
+    discussion: """
+      For an `analyze` output folder (holding lesions.json), writes montage.png: a row per \
+      lesion shown (the 6 largest, then flagged ones, up to 16) with the axial slice through it \
+      in the arterial phase, the subtraction and the venous phase, cropped around it and \
+      zoomed, and a sweep of 8 evenly spaced slices through the liver; every lesion outlined \
+      in its class colour (green lesion, cyan small, orange arterial-only, magenta \
+      shunt-like) with its id beside it; intensities windowed between the 1st and 99.5th \
+      percentiles of the liver; anterior up, the patient's left on the right. Also \
+      thumbnail.png. The images are read again from the paths lesions.json records. \
+      For a `cohort` output folder, does so for every analysed study and writes report.html: \
+      one self-contained page (inline SVG, embedded thumbnails) with SPEC §7's table beside \
+      the clinical figures, histograms of lesion diameter and burden, class shares, the \
+      failures and a row per study linking its montage.
+      """)
+
+  @Argument(help: "Study or cohort output folders.", completion: .directory) var folders: [String]
+
+  func validate() throws {
+    guard !folders.isEmpty else { throw ValidationError("Give at least one output folder.") }
+  }
+
+  func run() throws {
+    var failures = 0
+    for folder in folders {
+      if FileManager.default.fileExists(atPath: folder + "/lesions.json") {
+        do {
+          try Self.studyPictures(folder, title: Self.name(of: folder))
+          print("written: \(folder)/\(StudyQualityControl.montageName), \(folder)/\(StudyQualityControl.thumbnailName)")
+        } catch {
+          ExitStatus.report(error.message)
+          failures += 1
+        }
+        continue
+      }
+      let cohort = CohortFolder(existing: folder)
+      let ids = cohort.studyIDs()
+      guard !ids.isEmpty else {
+        ExitStatus.report("\(folder): neither an analyze output (no lesions.json) nor a cohort output (no study folders)")
+        throw ExitCode(ExitStatus.noInput)
+      }
+      failures += Self.cohortPictures(cohort, ids: ids, onlyMissing: false)
+      do { try CohortReportPage.write(folder: cohort, ids: ids) } catch {
+        ExitStatus.report(error.message)
+        throw ExitCode(ExitStatus.cannotCreate)
+      }
+      print("written: \(folder)/\(CohortReportPage.fileName) and the montages of \(ids.count) studies")
+    }
+    if failures > 0 { throw ExitCode(ExitStatus.dataError) }
+  }
+
+  static func name(of folder: String) -> String {
+    URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
+  }
+
+  /// The pictures of one study output folder, from its files.
+  static func studyPictures(_ folder: String, title: String) throws(StudyError) {
+    let (scene, _) = try StudyQualityControl.scene(ofOutput: folder)
+    try StudyQualityControl.write(scene, title: title, into: folder)
+  }
+
+  /// The pictures of every analysed study of a cohort folder (only those without a montage
+  /// when `onlyMissing`), two studies at a time; returns how many failed (each reported).
+  static func cohortPictures(_ cohort: CohortFolder, ids: [String], onlyMissing: Bool) -> Int {
+    let todo = ids.filter { id in
+      FileManager.default.fileExists(atPath: cohort.studyPath(id) + "/lesions.json")
+        && !(onlyMissing && FileManager.default.fileExists(atPath: cohort.studyPath(id) + "/" + StudyQualityControl.montageName))
+    }
+    let results = concurrentResults(count: todo.count) { n in
+      Result { () throws(StudyError) in try studyPictures(cohort.studyPath(todo[n]), title: todo[n]) }
+    }
+    var failures = 0
+    for case .failure(let error) in results {
+      ExitStatus.report(error.message)
+      failures += 1
+    }
+    return failures
+  }
+}
