@@ -78,7 +78,7 @@ var package = Package(
     .testTarget(name: "FociComponentsTests", dependencies: ["FociComponents", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "CFFTWTests", dependencies: ["CFFTW"]),
     .testTarget(name: "FociFiltersTests", dependencies: ["FociFilters", "FociCore", "_FociTestSupport"]),
-    .testTarget(name: "FociDetectionTests", dependencies: ["FociDetection", "FociComponents", "FociFilters", "FociCore", "FociNIfTI", "_FociTestSupport"]),
+    .testTarget(name: "FociDetectionTests", dependencies: ["FociDetection", "FociComponents", "FociFilters", "FociCore", "FociNIfTI", "FociPhantom", "_FociTestSupport"]),
     .testTarget(name: "FociRegistrationTests", dependencies: ["FociRegistration", "FociFFT", "FociCore", "FociPhantom", "_FociTestSupport"]),
     .testTarget(name: "FociAnalysisTests", dependencies: ["FociAnalysis", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "FociEvaluationTests", dependencies: ["FociEvaluation", "FociDetection", "FociCore", "_FociTestSupport"]),

@@ -155,8 +155,9 @@ struct HypointenseMaps: Sendable {
       RobustStatistics(of: Volume(grid: grid, voxels: values), within: Volume(grid: grid, voxels: mask))
     }
 
-    // First pass: parenchyma = liver outside arterial candidates.
-    var reference = (0..<liver.count).map { liver[$0] != 0 && claimed[$0] == 0 ? Float(1) : 0 }
+    // First pass: parenchyma = liver outside arterial candidates and a margin around them.
+    let claimedWide = Morphology.dilate(claimed, dims: d, radius: SIMD3(2, 2, 1))
+    var reference = (0..<liver.count).map { liver[$0] != 0 && claimedWide[$0] == 0 ? Float(1) : 0 }
     var background = LocalLevel(weight: reference, grid: grid, sigmaMM: settings.backgroundSigmaMM)
     var dn = darkness(nativeBox, background), dv = darkness(venousBox, background)
     guard let first = statistics(dn, within: inner) else { return nil }

@@ -38,20 +38,30 @@ struct CohortCommandTests {
     return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
   }
 
-  /// Starts `hepafoci ARGS` and kills it (SIGKILL) after `seconds`; returns whether it was
+  /// Starts `hepafoci ARGS`, waits until `out` holds `studies` finished study folders (or the
+  /// process ends), waits `extra` seconds more, and kills it (SIGKILL). Returns whether it was
   /// still running when killed.
-  static func runAndKill(_ arguments: [String], after seconds: Double) throws -> Bool {
+  static func runAndKill(_ arguments: [String], out: String, whenStudies studies: Int, extra: Double) throws -> Bool {
     let process = Process()
     process.executableURL = CLI.executable
     process.arguments = arguments
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
-    Thread.sleep(forTimeInterval: seconds)
+    let deadline = Date().addingTimeInterval(60)
+    while process.isRunning, Date() < deadline, finishedStudies(out) < studies { usleep(2000) }
+    Thread.sleep(forTimeInterval: extra)
     let running = process.isRunning
     if running { kill(process.processIdentifier, SIGKILL) }
     process.waitUntilExit()
     return running
+  }
+
+  /// Study folders of `out` holding lesions.json.
+  static func finishedStudies(_ out: String) -> Int {
+    ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).count { name in
+      !name.hasPrefix(".") && FileManager.default.fileExists(atPath: out + "/" + name + "/lesions.json")
+    }
   }
 
   @Test("a whole run: study folders, the four cohort files, cohort.json valid and consistent with studies.tsv")
@@ -102,15 +112,19 @@ struct CohortCommandTests {
   func resumeAfterKills() throws {
     let manifest = try phantomCohort()
     let whole = folder.file("whole"), killed = folder.file("killed")
-    let started = Date()
     #expect(try CLI.run(["cohort", manifest, "--out", whole, "--jobs", "2", "--quiet"]).status == 0)
-    let duration = Date().timeIntervalSince(started)
-    // Fixed-seed kill times spread over the run's length.
+    // Kills at fixed-seed random moments: after a random number of further studies finished,
+    // plus a random few milliseconds (mid-study, mid-write, between studies).
     var generator = SplitMix(seed: 11)
     var interrupted = 0
     for _ in 0..<4 {
-      let delay = duration * Double(generator.next() % 1000) / 1000
-      if try Self.runAndKill(["cohort", manifest, "--out", killed, "--jobs", "2", "--quiet", "--resume"], after: delay) { interrupted += 1 }
+      let done = Self.finishedStudies(killed)
+      guard done < 4 else { break }
+      let target = done + Int(generator.next() % UInt64(4 - done))
+      let extra = Double(generator.next() % 80) / 1000
+      if try Self.runAndKill(["cohort", manifest, "--out", killed, "--jobs", "2", "--quiet", "--resume"], out: killed, whenStudies: target, extra: extra) {
+        interrupted += 1
+      }
     }
     #expect(interrupted > 0)
     let resumed = try CLI.run(["cohort", manifest, "--out", killed, "--jobs", "2", "--quiet", "--resume"])
