@@ -7,11 +7,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 studies=${1:-50}
 work=${2:-$root/.build/cohort-bench}
-venv="$root/.venv-peers"
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet connected-components-3d SimpleITK scipy "nibabel==5.*" "numpy==2.*"
-fi
+venv=$("$root/Benchmarks/peers/venv.sh")
 (cd "$root" && swift build -c release --product hepafoci >&2)
 hepafoci="$root/.build/release/hepafoci"
 cohort="$work/cohort-$studies"

@@ -3,13 +3,9 @@
 # whole processes, on default-grid phantom studies written here. Usage: run-analyze-peers.sh [STUDIES]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-venv="$root/.venv-peers"
+venv=$("$root/Benchmarks/peers/venv.sh")
 studies="${1:-5}"
 work="${TMPDIR:-/tmp}/hepafoci-analyze-peers"
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet connected-components-3d SimpleITK scipy "nibabel==5.*" "numpy==2.*"
-fi
 (cd "$root" && swift build -c release --product hepafoci >&2)
 hepafoci="$root/.build/release/hepafoci"
 [ -f "$work/cohort/manifest.tsv" ] || "$hepafoci" phantom --out "$work/cohort" --studies "$studies" --seed 1 >/dev/null

@@ -25,29 +25,13 @@ public enum CohortTables {
     public var reference: Reference = Reference()
 
     public struct Reference: Sendable, Codable, Equatable {
-      public var lesionCount = ReferenceRow(median: 26, min: 1, max: 50, standardDeviation: 32)
-      public var burdenPercent = ReferenceRow(median: 22, min: 1, max: 80, standardDeviation: 23)
-      public var smallestLesionMM = ReferenceRow(median: 12, min: 5, max: 138, standardDeviation: 22)
-      public var largestLesionMM = ReferenceRow(median: 56, min: 7, max: 190, standardDeviation: 39)
-      public var largestAvascularZoneMM = ReferenceRow(median: 33, min: 5, max: 185, standardDeviation: 35)
-      public var patientShares: [String: Double] = [
-        "lesions>=5": 0.757, "lesions>=10": 0.553, "burden>=50": 0.184, "smallest<=5mm": 0.777, "avascularZone": 0.612,
-        "bloodProducts": 0.262, "fluidLevel": 9.0 / 103,
-      ]
-      public var classShares: [String: Double] = [
-        "shape.round": 0.535, "shape.oval": 0.175, "shape.irregular": 0.29, "contour.sharp": 0.61, "contour.blurred": 0.39,
-        "surface.smooth": 0.315, "surface.lobulated": 0.685, "arterial.active": 0.308, "arterial.moderate": 0.326,
-        "arterial.weak": 0.366, "venous.active": 0.163, "venous.moderate": 0.554, "venous.weak": 0.283,
-        "t2.hyperintense": 0.91, "t2.isointense": 0.065, "t2.hypointense": 0.025, "nativeT1.hyperintense": 0.041,
-        "nativeT1.isointense": 0.12, "nativeT1.hypointense": 0.839,
-      ]
-    }
-
-    public struct ReferenceRow: Sendable, Codable, Equatable {
-      public var median: Double
-      public var min: Double
-      public var max: Double
-      public var standardDeviation: Double
+      public var lesionCount = ClinicalReference.lesionCount
+      public var burdenPercent = ClinicalReference.burdenPercent
+      public var smallestLesionMM = ClinicalReference.smallestLesionMM
+      public var largestLesionMM = ClinicalReference.largestLesionMM
+      public var largestAvascularZoneMM = ClinicalReference.largestAvascularZoneMM
+      public var patientShares = ClinicalReference.patientShares
+      public var classShares = ClinicalReference.classShares
     }
   }
 

@@ -67,13 +67,6 @@ public struct CohortTruthStatistics: Sendable, Codable, Equatable {
 
   /// The reference figures of SPEC §7 these statistics are compared with (shares 0...1).
   public static let reference: (patientShares: [String: Double], classShares: [String: Double]) = (
-    ["lesions>=5": 0.757, "lesions>=10": 0.553, "burden>=50": 0.184, "smallest<=5mm": 0.777, "avascularZone": 0.612, "bloodProducts": 0.262, "fluidLevel": 9.0 / 103],
-    [
-      "shape.round": 0.535, "shape.oval": 0.175, "shape.irregular": 0.29, "contour.sharp": 0.61, "contour.blurred": 0.39,
-      "surface.smooth": 0.315, "surface.lobulated": 0.685, "arterial.active": 0.308, "arterial.moderate": 0.326,
-      "arterial.weak": 0.366, "venous.active": 0.163, "venous.moderate": 0.554, "venous.weak": 0.283,
-      "t2.hyperintense": 0.91, "t2.isointense": 0.065, "t2.hypointense": 0.025, "nativeT1.hyperintense": 0.041,
-      "nativeT1.isointense": 0.12, "nativeT1.hypointense": 0.839,
-    ]
+    ClinicalReference.patientShares, ClinicalReference.classShares
   )
 }
