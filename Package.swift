@@ -83,7 +83,7 @@ var package = Package(
     .testTarget(name: "FociAnalysisTests", dependencies: ["FociAnalysis", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "FociEvaluationTests", dependencies: ["FociEvaluation", "FociDetection", "FociCore", "_FociTestSupport"]),
     .testTarget(name: "FociCohortTests", dependencies: ["FociCohort", "FociAnalysis", "FociCore", "FociNIfTI", "FociPhantom", "_FociTestSupport"]),
-    .testTarget(name: "FociReportTests", dependencies: ["FociReport", "FociAnalysis", "FociCore", "_FociTestSupport"]),
+    .testTarget(name: "FociReportTests", dependencies: ["FociReport", "FociAnalysis", "FociCore", "FociPhantom", "_FociTestSupport"]),
     .testTarget(name: "FociMeasurementTests", dependencies: ["FociMeasurement", "FociCore", "FociComponents", "_FociTestSupport"]),
     .testTarget(name: "FociPhantomTests", dependencies: ["FociPhantom", "FociCore", "FociNIfTI", "_FociTestSupport"]),
     .testTarget(name: "HepaFociCLITests", dependencies: ["hepafoci", "FociCore", "FociNIfTI", "FociReport", "_FociTestSupport"]),

@@ -83,7 +83,7 @@ public enum OutlineClass: String, Sendable, CaseIterable {
   }
 }
 
-/// A per-study QC picture: a row per chosen lesion (the largest, then the flagged ones) with
+/// A per-study QC picture: a row per chosen lesion (the largest, then every flagged one) with
 /// the axial slice through it cropped around it in the arterial phase, the subtraction and
 /// the venous phase, and a sweep of evenly spaced slices through the liver, every lesion
 /// outlined in its class colour with its id beside it. Intensities are windowed per image
@@ -91,9 +91,10 @@ public enum OutlineClass: String, Sendable, CaseIterable {
 /// anterior up, the patient's left on the right, whatever the voxel order.
 public struct StudyMontage: Sendable {
   public struct Settings: Sendable {
-    /// Lesion rows: the `largest` largest lesions, then flagged ones by size, at most `rows`.
+    /// Lesion rows: the `largest` largest lesions, then every flagged one by size (at most
+    /// `rows` rows in all when set).
     public var largest = 6
-    public var rows = 16
+    public var rows: Int?
     /// In-plane crop of lesion panels, in voxels, and their zoom.
     public var crop = 64
     public var zoom = 3
@@ -168,7 +169,7 @@ public struct StudyMontage: Sendable {
     // Rows: the largest lesions, then flagged ones by size.
     let bySize = scene.lesions.sorted { $0.maxDiameterMM != $1.maxDiameterMM ? $0.maxDiameterMM > $1.maxDiameterMM : $0.id < $1.id }
     var rows = Array(bySize.prefix(settings.largest))
-    for l in bySize.dropFirst(settings.largest) where l.flag != .lesion && rows.count < settings.rows { rows.append(l) }
+    for l in bySize.dropFirst(settings.largest) where l.flag != .lesion && rows.count < (settings.rows ?? .max) { rows.append(l) }
     rowLesions = rows.map(\.id)
 
     let images: [Panel.Image] = scene.venous == nil ? [.arterial, .subtraction] : [.arterial, .subtraction, .venous]

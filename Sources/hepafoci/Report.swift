@@ -8,7 +8,7 @@ struct Report: ParsableCommand {
     abstract: "Draw QC pictures of analysed studies and a cohort page.",
     discussion: """
       For an `analyze` output folder (holding lesions.json), writes montage.png: a row per \
-      lesion shown (the 6 largest, then flagged ones, up to 16) with the axial slice through it \
+      lesion shown (the 6 largest, then every flagged one) with the axial slice through it \
       in the arterial phase, the subtraction and the venous phase, cropped around it and \
       zoomed, and a sweep of 8 evenly spaced slices through the liver; every lesion outlined \
       in its class colour (green lesion, cyan small, orange arterial-only, magenta \

@@ -1,5 +1,6 @@
 import FociAnalysis
 import FociCore
+import FociPhantom
 import FociReport
 import Foundation
 import Testing
@@ -105,4 +106,52 @@ struct StudyMontageTests {
 
 extension SIMD3 where Scalar == Double {
   var squaredLength: Double { (self * self).sum() }
+}
+
+@Suite("Montage of a phantom study")
+struct PhantomMontageTests {
+  @Test("outlines lie on the phantom's true lesion boundaries: along the row through each shown lesion, within a voxel of where the truth label changes")
+  func outlinesOnTruth() throws {
+    var settings = PhantomSettings()
+    settings.seed = 6
+    settings.dims = SIMD3(128, 104, 36)
+    settings.spacingMM = SIMD3(2.8, 2.8, 7)
+    let images = StudyImages.render(StudyDesign.draw(settings: settings, index: 0))
+    func float(_ modality: Modality) -> Volume<Float> {
+      let v = images.images[modality]!
+      return Volume(grid: v.grid, voxels: v.voxels.map(Float.init))
+    }
+    let inputs = StudyInputs(
+      native: float(.native), arterial: float(.arterial), venous: float(.venous), liverMask: images.liverMask)
+    let result = try StudyAnalysis.analyze(inputs)
+    let scene = MontageScene(inputs: inputs, motion: result.report.motion, lesions: result.report.lesions, labels: result.labels)
+    let montage = StudyMontage(scene, title: "phantom")
+    // Through the file, as a reader gets it.
+    let folder = TemporaryFolder()
+    try PNGCodec.write(montage.image, to: folder.file("montage.png"))
+    let image = try PNGCodec.read(folder.file("montage.png"))
+    let truth = images.lesionLabels
+    let grid = truth.grid
+    let outline = Set(OutlineClass.allCases.map(\.colour))
+    var crossings = 0, outlined = 0
+    for panel in montage.panels where panel.lesion != nil {
+      let lesion = try #require(scene.lesions.first { $0.id == panel.lesion })
+      let (ci, cj) = (Int(lesion.centroid.x.rounded()), Int(lesion.centroid.y.rounded()))
+      let t = truth[ci, cj, panel.slice]
+      guard t != 0 else { continue }
+      // True boundary voxels along row cj: inside T with a neighbour along x outside T.
+      for i in panel.voxelsX where truth[i, cj, panel.slice] == t {
+        let left = i > 0 ? truth[i - 1, cj, panel.slice] : 0, right = i + 1 < grid.dims.x ? truth[i + 1, cj, panel.slice] : 0
+        guard left != t || right != t else { continue }
+        crossings += 1
+        let near = (i - 1...i + 1).contains { x in
+          guard let square = panel.pixels(ofVoxel: x, cj) else { return false }
+          return (0..<square.side).contains { dx in (0..<square.side).contains { dy in outline.contains(image[square.x + dx, square.y + dy]) } }
+        }
+        if near { outlined += 1 }
+      }
+    }
+    #expect(crossings >= 12)
+    #expect(Double(outlined) >= 0.8 * Double(crossings), "\(outlined) of \(crossings) true boundary crossings outlined")
+  }
 }
