@@ -26,7 +26,7 @@ public enum CohortSource {
     }
     var jobs: [CohortRun.Job] = []
     for name in names {
-      let folder = path + "/" + name
+      let folder = StudyManifest.absolute(path + "/" + name)
       var sub: ObjCBool = false
       guard fm.fileExists(atPath: folder, isDirectory: &sub), sub.boolValue,
         StudyFiles.stems.contains(where: { stem in [".nii.gz", ".nii"].contains { fm.fileExists(atPath: folder + "/" + stem + $0) } })

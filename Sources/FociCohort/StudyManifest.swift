@@ -1,8 +1,9 @@
 import Foundation
 
 /// A cohort manifest: tab-separated, a header row naming the columns, `study_id` first-class,
-/// one row per study, paths relative to the manifest's folder (absolute paths kept), empty
-/// cells for missing optional files. The phantom writes one; `evaluate` reads it.
+/// one row per study, paths relative to the manifest's folder (absolute paths kept; both are
+/// resolved to absolute paths), empty cells for missing optional files. The phantom writes one;
+/// `cohort` and `evaluate` read it.
 public struct StudyManifest: Sendable {
   public struct Row: Sendable {
     public var studyID: String
@@ -34,7 +35,8 @@ public struct StudyManifest: Sendable {
     for name in ["study_id"] + required where !columns.contains(name) {
       throw ManifestError(path: path, line: 1, reason: "no \(name) column (columns: \(columns.joined(separator: ", ")))")
     }
-    let folder = (path as NSString).deletingLastPathComponent
+    // Absolute, so the paths recorded in outputs (lesions.json) stay valid from any folder.
+    let folder = Self.absolute((path as NSString).deletingLastPathComponent)
     var seen: [String: Int] = [:]
     var rows: [Row] = []
     for (index, line) in lines.enumerated().dropFirst() where !line.allSatisfy(\.isWhitespace) {
@@ -57,12 +59,18 @@ public struct StudyManifest: Sendable {
       }
       var paths: [String: String] = [:]
       for (column, value) in values where column != "study_id" && !value.isEmpty {
-        paths[column] = value.hasPrefix("/") || folder.isEmpty ? value : folder + "/" + value
+        paths[column] = value.hasPrefix("/") ? value : folder + "/" + value
       }
       rows.append(Row(studyID: id, paths: paths))
     }
     guard !rows.isEmpty else { throw ManifestError(path: path, line: nil, reason: "no studies") }
     self.rows = rows
+  }
+
+  /// `path` made absolute against the working directory (and "." dropped).
+  public static func absolute(_ path: String) -> String {
+    let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + (path.isEmpty ? "" : "/" + path)
+    return URL(fileURLWithPath: full).standardizedFileURL.path
   }
 
   public static func isSafeStudyID(_ id: String) -> Bool {
