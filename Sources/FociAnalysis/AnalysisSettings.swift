@@ -47,6 +47,11 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
   /// shunts, so flatter wedges count too. Default 0.40: on the phantoms' seed-1 cohort it flags
   /// 98 % of detected shunt mimics (0.55 without the T2 rule: 75 %) and 2.6 % of lesions.
   public var shuntBaseShareWithT2 = 0.40
+  /// `shuntLike` only up to this max 3D diameter: perfusion shunts are small subcapsular
+  /// wedges, and a large lesion against the capsule can have a wedge's base share. Default
+  /// 50 mm: every detected shunt mimic of the phantoms' seed-1 cohort is under 39 mm, and 21
+  /// true lesions over 50 mm carried the flag without it.
+  public var shuntMaxDiameterMM = 50.0
   /// Fluid–fluid level: the direction of gravity in world coordinates (RAS+; a supine patient's
   /// posterior, (0, −1, 0), by default).
   public var gravity = [0.0, -1.0, 0.0]
@@ -59,4 +64,34 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
   public var fluidLevelContrast = 0.10
 
   public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case detection, signalCutoff, avascularK, smallDiameterMM, bloodProductsMinShare, irregularSolidityBelow, ovalAxisRatio
+    case lobulatedConvexityBelow, blurredEdgeWidthMM, capsuleContactMM, shuntBaseShare, shuntBaseShareWithT2, shuntMaxDiameterMM
+    case gravity, fluidLevelMinimumVoxels, fluidLevelExplainedVariance, fluidLevelContrast
+  }
+
+  /// Settings written by another version decode too: a key it did not write takes its default.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let d = AnalysisSettings()
+    func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T { try c.decodeIfPresent(T.self, forKey: key) ?? fallback }
+    detection = try value(.detection, d.detection)
+    signalCutoff = try value(.signalCutoff, d.signalCutoff)
+    avascularK = try value(.avascularK, d.avascularK)
+    smallDiameterMM = try value(.smallDiameterMM, d.smallDiameterMM)
+    bloodProductsMinShare = try value(.bloodProductsMinShare, d.bloodProductsMinShare)
+    irregularSolidityBelow = try value(.irregularSolidityBelow, d.irregularSolidityBelow)
+    ovalAxisRatio = try value(.ovalAxisRatio, d.ovalAxisRatio)
+    lobulatedConvexityBelow = try value(.lobulatedConvexityBelow, d.lobulatedConvexityBelow)
+    blurredEdgeWidthMM = try value(.blurredEdgeWidthMM, d.blurredEdgeWidthMM)
+    capsuleContactMM = try value(.capsuleContactMM, d.capsuleContactMM)
+    shuntBaseShare = try value(.shuntBaseShare, d.shuntBaseShare)
+    shuntBaseShareWithT2 = try value(.shuntBaseShareWithT2, d.shuntBaseShareWithT2)
+    shuntMaxDiameterMM = try value(.shuntMaxDiameterMM, d.shuntMaxDiameterMM)
+    gravity = try value(.gravity, d.gravity)
+    fluidLevelMinimumVoxels = try value(.fluidLevelMinimumVoxels, d.fluidLevelMinimumVoxels)
+    fluidLevelExplainedVariance = try value(.fluidLevelExplainedVariance, d.fluidLevelExplainedVariance)
+    fluidLevelContrast = try value(.fluidLevelContrast, d.fluidLevelContrast)
+  }
 }

@@ -109,7 +109,8 @@ struct LesionContext: @unchecked Sendable {
     let flags = LesionReport.Flags(
       small: geometry.feretDiameterMM < settings.smallDiameterMM,
       arterialOnly: venousIso && !t2Bright,
-      shuntLike: touches && !t2Bright && baseShare >= (t2.isEmpty ? settings.shuntBaseShare : settings.shuntBaseShareWithT2))
+      shuntLike: touches && !t2Bright && geometry.feretDiameterMM <= settings.shuntMaxDiameterMM
+        && baseShare >= (t2.isEmpty ? settings.shuntBaseShare : settings.shuntBaseShareWithT2))
 
     let voxelVolume = abs(grid.voxelToWorld.determinant)
     return LesionReport(

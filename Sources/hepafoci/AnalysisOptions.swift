@@ -38,6 +38,7 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "Capsule contact distance, mm (0 = the largest voxel side).") var capsuleContact = 0.0
   @Option(help: "Shunt-like: touching the capsule with at least this share in the third of its depth nearest it (no T2 given).") var shuntBaseShare = 0.55
   @Option(help: "Shunt-like: the same share when a T2 is given (T2-bright lesions are never shunt-like).") var shuntBaseShareWithT2 = 0.40
+  @Option(help: "Shunt-like: only lesions with a max 3D diameter up to this, mm.") var shuntMaxDiameter = 50.0
 
   func validate() throws {
     guard minVoxels >= 1 else { throw ValidationError("--min-voxels must be at least 1.") }
@@ -51,8 +52,9 @@ struct AnalysisOptions: ParsableArguments {
     guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, (0...1).contains(hypointenseGrow), hypointenseGrow > 0 else {
       throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-grow within (0, 1], --hypointense-core and --hypointense-min-voxels at least 1.")
     }
-    guard ovalAxisRatio >= 1, lobulatedConvexity > 0, blurredEdge > 0, capsuleContact >= 0 else {
-      throw ValidationError("--oval-axis-ratio must be at least 1, --lobulated-convexity and --blurred-edge positive, --capsule-contact not negative.")
+    guard ovalAxisRatio >= 1, lobulatedConvexity > 0, blurredEdge > 0, capsuleContact >= 0, shuntMaxDiameter > 0 else {
+      throw ValidationError(
+        "--oval-axis-ratio must be at least 1, --lobulated-convexity, --blurred-edge and --shunt-max-diameter positive, --capsule-contact not negative.")
     }
   }
 
@@ -96,6 +98,7 @@ struct AnalysisOptions: ParsableArguments {
     s.capsuleContactMM = capsuleContact
     s.shuntBaseShare = shuntBaseShare
     s.shuntBaseShareWithT2 = shuntBaseShareWithT2
+    s.shuntMaxDiameterMM = shuntMaxDiameter
     return s
   }
 }

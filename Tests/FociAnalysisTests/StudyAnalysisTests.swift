@@ -1,3 +1,4 @@
+import Foundation
 import FociCore
 import Testing
 import _FociTestSupport
@@ -188,5 +189,22 @@ struct ShapeClassTests {
     let r = StudyAnalysisTests.lesion(near: SIMD3(150, 70, 63), in: report), l = StudyAnalysisTests.lesion(near: SIMD3(18, 70, 63), in: report)
     #expect(r.flags.shuntLike)
     #expect(l.signal["t2"]?.grade == .hyperintense && !l.flags.shuntLike)
+    // Under the size bound it is flagged; over it (the same wedge, a lower bound) it is not.
+    var bounded = AnalysisSettings()
+    bounded.shuntMaxDiameterMM = r.geometry.feretDiameterMM - 0.5
+    let capped = try StudyAnalysis.analyze(inputs, settings: bounded).report
+    #expect(!StudyAnalysisTests.lesion(near: SIMD3(150, 70, 63), in: capped).flags.shuntLike)
+  }
+
+  @Test("settings written by another version decode, missing keys taking their defaults")
+  func settingsFromOtherVersions() throws {
+    var settings = AnalysisSettings()
+    settings.shuntBaseShare = 0.6
+    var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(settings)) as! [String: Any]
+    object["shuntMaxDiameterMM"] = nil
+    object["gravity"] = nil
+    let decoded = try JSONDecoder().decode(AnalysisSettings.self, from: JSONSerialization.data(withJSONObject: object))
+    #expect(decoded.shuntBaseShare == 0.6 && decoded.shuntMaxDiameterMM == 50 && decoded.gravity == [0, -1, 0])
+    #expect(try JSONDecoder().decode(AnalysisSettings.self, from: JSONEncoder().encode(settings)) == settings)
   }
 }
