@@ -43,8 +43,11 @@ struct Analyze: ParsableCommand {
 
   func run() throws {
     try ExitStatus.mappingStudyErrors {
+      // Absolute paths in lesions.json, so `hepafoci report` finds the inputs from any folder.
+      let absolute = StudyManifest.absolute
       let files = try StudyFiles(
-        folder: study, native: native, arterial: arterial, venous: venous, delayed: delayed, t2: t2, adc: adc, liverMask: liverMask)
+        folder: study.map(absolute), native: native.map(absolute), arterial: arterial.map(absolute), venous: venous.map(absolute),
+        delayed: delayed.map(absolute), t2: t2.map(absolute), adc: adc.map(absolute), liverMask: liverMask.map(absolute))
       let outcome = try StudyPipeline.run(files, settings: analysis.settings)
       try ExitStatus.makeOutputFolder(out)
       let data = try StudyPipeline.write(outcome, into: out)
