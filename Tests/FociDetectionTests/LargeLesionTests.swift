@@ -10,10 +10,7 @@ struct LargeLesionTests {
     var settings = PhantomSettings()
     settings.seed = 1
     let images = StudyImages.render(StudyDesign.draw(settings: settings, index: 4))
-    func float(_ modality: Modality) -> Volume<Float> {
-      let v = images.images[modality]!
-      return Volume(grid: v.grid, voxels: v.voxels.map(Float.init))
-    }
+    func float(_ modality: Modality) -> Volume<Float> { images.floatImage(modality)! }
     let result = try FocusDetection.detect(
       native: float(.native), arterial: float(.arterial), liverMask: images.liverMask, venous: float(.venous), t2: float(.t2))
     let truth = images.lesionLabels.labels32, found = result.foci.labels.labels32

@@ -117,10 +117,7 @@ struct PhantomMontageTests {
     settings.dims = SIMD3(128, 104, 36)
     settings.spacingMM = SIMD3(2.8, 2.8, 7)
     let images = StudyImages.render(StudyDesign.draw(settings: settings, index: 0))
-    func float(_ modality: Modality) -> Volume<Float> {
-      let v = images.images[modality]!
-      return Volume(grid: v.grid, voxels: v.voxels.map(Float.init))
-    }
+    func float(_ modality: Modality) -> Volume<Float> { images.floatImage(modality)! }
     let inputs = StudyInputs(
       native: float(.native), arterial: float(.arterial), venous: float(.venous), liverMask: images.liverMask)
     let result = try StudyAnalysis.analyze(inputs)

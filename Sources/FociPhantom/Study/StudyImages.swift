@@ -11,6 +11,12 @@ public struct StudyImages: Sendable {
   /// Shunt-mimic ids, the same way.
   public var mimicLabels: LabelVolume
 
+  /// The image of `modality` as float samples (as a reader of its file gets them), for
+  /// analysing a study in memory; nil when the study has none.
+  public func floatImage(_ modality: Modality) -> Volume<Float>? {
+    images[modality].map { Volume(grid: $0.grid, voxels: $0.voxels.map(Float.init)) }
+  }
+
   /// Renders `design`: six images (the native with the truth maps, each post-contrast phase
   /// at its shift, T2 and ADC on their own grids), then the scanner's field and noise.
   /// `parallel` renders the images side by side (for a single study; cohorts run studies
