@@ -13,4 +13,10 @@ struct HepaFoci: ParsableCommand {
     version: SoftwareVersion.string,
     subcommands: [Analyze.self, Cohort.self, Merge.self, Report.self, Evaluate.self, Info.self, Label.self, Register.self, Phantom.self]
   )
+
+  /// Freed volumes stay in the heap for the next ones (see `HeapReuse`), then the command runs.
+  static func main() {
+    HeapReuse.enable()
+    main(nil)
+  }
 }
