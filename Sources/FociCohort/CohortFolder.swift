@@ -95,7 +95,7 @@ public struct CohortFolder: Sendable {
       return .done(document)
     }
     if let data = FileManager.default.contents(atPath: folder + "/failure.json"),
-      let failure = try? JSONDecoder().decode(StudyFailure.self, from: data)
+      let failure = try? OutputJSON.decoder.decode(StudyFailure.self, from: data)
     {
       return .failed(failure)
     }

@@ -101,7 +101,7 @@ public enum CohortRun {
       // Recording the failure can fail too (disk full); the outcome still says what happened.
       try? folder.publish(job.id) { (partial: String) throws(StudyError) in
         let data: Data
-        do { data = try LesionsDocument.encoder.encode(failure) } catch {
+        do { data = try OutputJSON.encoder.encode(failure) } catch {
           throw StudyError(stage: .write, kind: .badData, message: "\(error)")
         }
         try StudyPipeline.writeAtomically(data, to: partial + "/failure.json")

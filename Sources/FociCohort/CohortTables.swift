@@ -35,17 +35,25 @@ public enum CohortTables {
     }
   }
 
-  /// The four files' contents for the studies of `folder` named by `ids` (those without a
-  /// readable folder are left out).
-  public static func build(folder: CohortFolder, ids: [String]) -> [String: Data] {
-    summarize(folder: folder, ids: ids).files
+  /// The studies of a cohort folder, each study folder read once, and the four files made
+  /// from them: what `cohort` and `merge` write and `report.html` shows.
+  public struct Summary: Sendable {
+    /// Analysed studies with their lesions.json, in byte order of the id.
+    public var analysed: [(id: String, document: LesionsDocument)]
+    /// Failed studies, in the same order.
+    public var failed: [StudyFailure]
+    /// cohort.json.
+    public var document: Document
+    /// The four files' contents by name.
+    public var files: [String: Data]
   }
 
-  /// The files and the cohort.json document they hold.
-  public static func summarize(folder: CohortFolder, ids: [String]) -> (files: [String: Data], document: Document) {
+  /// The summary of the studies of `folder` named by `ids` (those without a readable folder
+  /// are left out).
+  public static func summarize(folder: CohortFolder, ids: [String]) -> Summary {
     let sorted = ids.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     let states = concurrentResults(count: sorted.count) { Result<CohortFolder.StudyState, Never>.success(folder.state(of: sorted[$0])) }
-    var done: [(String, LesionsDocument)] = []
+    var done: [(id: String, document: LesionsDocument)] = []
     var failed: [StudyFailure] = []
     for (id, state) in zip(sorted, states) {
       switch state {
@@ -54,12 +62,12 @@ public enum CohortTables {
       default: break
       }
     }
-    let settings = Set(done.map(\.1.settings))
+    let settings = Set(done.map(\.document.settings))
     let document = Document(
       studies: done.count + failed.count, analysed: done.count, failed: failed.count,
-      settings: settings.count == 1 ? settings.first : nil, statistics: CohortStatistics(done.map(\.1)))
+      settings: settings.count == 1 ? settings.first : nil, statistics: CohortStatistics(done.map(\.document)))
     let failedIDs = Set(failed.map(\.studyID))
-    let documents = Dictionary(done, uniquingKeysWith: { a, _ in a })
+    let documents = Dictionary(done.map { ($0.id, $0.document) }, uniquingKeysWith: { a, _ in a })
     var studyRows = [studyColumns]
     for id in sorted {
       if let d = documents[id] {
@@ -74,9 +82,9 @@ public enum CohortTables {
     failureRows += failed.map { [$0.studyID, $0.stage.rawValue, $0.message] }
     let files = [
       "studies.tsv": tsv(studyRows), "lesions.tsv": tsv(lesionRows), "failures.tsv": tsv(failureRows),
-      "cohort.json": (try? LesionsDocument.encoder.encode(document)) ?? Data(),
+      "cohort.json": (try? OutputJSON.encoder.encode(document)) ?? Data(),
     ]
-    return (files, document)
+    return Summary(analysed: done, failed: failed, document: document, files: files)
   }
 
   /// Writes the files into the folder, each atomically.

@@ -30,22 +30,12 @@ public struct LesionsDocument: Sendable, Codable {
     self.timings = timings
   }
 
-  /// Pretty, key-sorted JSON, with non-finite numbers as strings.
+  /// The document in `OutputJSON`'s form.
   public func encoded() throws -> Data {
-    try Self.encoder.encode(self)
+    try OutputJSON.encoder.encode(self)
   }
 
   public static func decode(_ data: Data) throws -> LesionsDocument {
-    let decoder = JSONDecoder()
-    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-    return try decoder.decode(LesionsDocument.self, from: data)
-  }
-
-  /// The encoder of every HepaFoci JSON output.
-  public static var encoder: JSONEncoder {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-    return encoder
+    try OutputJSON.decoder.decode(LesionsDocument.self, from: data)
   }
 }

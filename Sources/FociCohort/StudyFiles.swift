@@ -110,15 +110,16 @@ public struct StudyFiles: Sendable, Hashable {
     return total
   }
 
-  /// Reads every file (several at once) and digests each.
-  public func load() throws(StudyError) -> (StudyInputs, [InputRecord]) {
+  /// Reads every file (several at once) and, unless `digests` is false (the records' sha256
+  /// then empty), digests each.
+  public func load(digests: Bool = true) throws(StudyError) -> (StudyInputs, [InputRecord]) {
     let jobs = roles
     enum Loaded { case image(Volume<Float>), mask(Volume<UInt8>) }
     let results = concurrentResults(count: jobs.count) { index in
       let job = jobs[index]
       return Result { () throws(NIfTIError) -> (Loaded, String) in
         let loaded: Loaded = job.role == .liverMask ? .mask(try NIfTIReader.readMask(job.path)) : .image(try NIfTIReader.read(job.path).volume)
-        return (loaded, Self.sha256(job.path) ?? "")
+        return (loaded, digests ? Self.sha256(job.path) ?? "" : "")
       }
     }
     var images: [StudyRole: Volume<Float>] = [:]

@@ -13,10 +13,8 @@ public enum HeapReuse {
   /// Applies the policy to this process (glibc only; a no-op elsewhere). Call once, early.
   public static func enable() {
     #if os(Linux)
-      // Swift's Glibc module does not declare mallopt (malloc.h), so it is looked up by name.
       typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-      guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-      let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+      guard let mallopt = GlibcFunction.lookup("mallopt", as: Mallopt.self) else { return }
       // M_MMAP_THRESHOLD (−3): 32 MiB, the largest glibc accepts on 64-bit; M_TRIM_THRESHOLD
       // (−1) and M_TOP_PAD (−2): keep up to 1 GiB and pad by 64 MiB.
       _ = mallopt(-3, 32 << 20)

@@ -10,19 +10,10 @@ import Foundation
 public enum CohortReportPage {
   public static let fileName = "report.html"
 
-  /// The page for the studies `ids` of `folder`.
-  public static func html(folder: CohortFolder, ids: [String], title: String = "HepaFoci cohort report") -> String {
-    let (_, document) = CohortTables.summarize(folder: folder, ids: ids)
-    let sorted = ids.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-    var done: [(String, LesionsDocument)] = []
-    var failed: [StudyFailure] = []
-    for id in sorted {
-      switch folder.state(of: id) {
-      case .done(let d): done.append((id, d))
-      case .failed(let f): failed.append(f)
-      case .absent: break
-      }
-    }
+  /// The page for a cohort folder's `summary` (thumbnails are read from the study folders).
+  public static func html(_ summary: CohortTables.Summary, folder: CohortFolder, title: String = "HepaFoci cohort report") -> String {
+    let document = summary.document
+    let (done, failed) = (summary.analysed, summary.failed)
     var page = Page()
     page.line("<!DOCTYPE html>")
     page.line("<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">")
@@ -92,8 +83,8 @@ public enum CohortReportPage {
   }
 
   /// Writes the page into the folder (atomically).
-  public static func write(folder: CohortFolder, ids: [String]) throws(StudyError) {
-    try StudyPipeline.writeAtomically(Data(html(folder: folder, ids: ids).utf8), to: folder.path + "/" + fileName)
+  public static func write(_ summary: CohortTables.Summary, folder: CohortFolder) throws(StudyError) {
+    try StudyPipeline.writeAtomically(Data(html(summary, folder: folder).utf8), to: folder.path + "/" + fileName)
   }
 
   struct Page {

@@ -142,17 +142,14 @@ public struct StudyMontage: Sendable {
   public var panels: [Panel]
   /// The lesions given rows, in row order.
   public var rowLesions: [Int]
+  /// The arterial phase's display window (the thumbnail uses it too).
+  let arterialWindow: ClosedRange<Float>
 
   /// Draws the montage of `scene`.
   public init(_ scene: MontageScene, title: String, settings: Settings = Settings()) {
     let grid = scene.arterial.grid
     let dims = grid.dims
-    // Screen orientation from the affine: anterior (+y world) up, patient's left (+x) right.
-    let m = grid.voxelToWorld.matrix
-    let xAxis = (0..<3).max { abs(m[0][$0]) < abs(m[0][$1]) }!
-    let yAxis = (0..<3).max { abs(m[1][$0]) < abs(m[1][$1]) }!
-    let flipX = xAxis == 0 ? m[0][0] < 0 : false
-    let flipY = yAxis == 1 ? m[1][1] > 0 : true
+    let (flipX, flipY) = Self.screenFlips(grid)
 
     let windows: [Panel.Image: ClosedRange<Float>] = {
       var w: [Panel.Image: ClosedRange<Float>] = [
@@ -223,24 +220,33 @@ public struct StudyMontage: Sendable {
     }
     self.image = image
     self.panels = panels
+    arterialWindow = windows[.arterial]!
   }
 
-  /// A small picture for cohort pages: the arterial slice cutting the most lesion voxels (the
-  /// liver's middle slice when there are none) with its outlines, halved `halvings` times by
-  /// averaging 2×2 pixels.
-  public static func thumbnail(_ scene: MontageScene, halvings: Int = 1) -> RGBImage {
+  /// Screen orientation from the affine: anterior (+y world) up, the patient's left (+x) on
+  /// the right. Returns whether voxel x runs leftwards and voxel y upwards on screen.
+  static func screenFlips(_ grid: Grid) -> (x: Bool, y: Bool) {
+    let m = grid.voxelToWorld.matrix
+    let xAxis = (0..<3).max { abs(m[0][$0]) < abs(m[0][$1]) }!
+    let yAxis = (0..<3).max { abs(m[1][$0]) < abs(m[1][$1]) }!
+    return (xAxis == 0 ? m[0][0] < 0 : false, yAxis == 1 ? m[1][1] > 0 : true)
+  }
+
+  /// A small picture for cohort pages: the arterial slice of `scene` (the montage's) cutting
+  /// the most lesion voxels (the liver's middle slice when there are none) with its outlines, in
+  /// the montage's window, halved `halvings` times by averaging 2×2 pixels.
+  public func thumbnail(of scene: MontageScene, halvings: Int = 1) -> RGBImage {
     let grid = scene.arterial.grid
     var perSlice = [Int](repeating: 0, count: grid.dims.z)
     for n in scene.labels.indices where scene.labels[n] != 0 { perSlice[n / grid.sliceVoxelCount] += 1 }
-    let slice = perSlice.max().map { $0 > 0 ? perSlice.firstIndex(of: $0)! : (sweep(scene.liverMask, count: 1).first ?? grid.dims.z / 2) } ?? 0
-    let m = grid.voxelToWorld.matrix
+    let slice = perSlice.max().map { $0 > 0 ? perSlice.firstIndex(of: $0)! : (Self.sweep(scene.liverMask, count: 1).first ?? grid.dims.z / 2) } ?? 0
+    let (flipX, flipY) = Self.screenFlips(grid)
     let panel = Panel(
       lesion: nil, image: .arterial, slice: slice, voxelsX: 0..<grid.dims.x, voxelsY: 0..<grid.dims.y, zoom: 2, originX: 0, originY: 0,
-      flipX: m[0][0] < 0, flipY: m[1][1] > 0)
+      flipX: flipX, flipY: flipY)
     var image = RGBImage(width: panel.pixelWidth, height: panel.pixelHeight)
-    let window = IntensityWindow.range(scene.arterial.voxels, mask: scene.liverMask.voxels, Settings().lowPercentile, Settings().highPercentile)
     let byID = Dictionary(scene.lesions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-    draw(panel, scene: scene, window: window, lesions: byID, into: &image, ids: false)
+    Self.draw(panel, scene: scene, window: arterialWindow, lesions: byID, into: &image, ids: false)
     for _ in 0..<(halvings + 1) { image = image.halved() }
     return image
   }

@@ -14,7 +14,7 @@ public enum StudyQualityControl {
   @discardableResult
   public static func write(_ scene: MontageScene, title: String, into folder: String) throws(StudyError) -> RGBImage {
     let montage = StudyMontage(scene, title: title)
-    let thumbnail = StudyMontage.thumbnail(scene)
+    let thumbnail = montage.thumbnail(of: scene)
     do {
       try PNGCodec.write(montage.image, to: folder + "/" + montageName)
       try PNGCodec.write(thumbnail, to: folder + "/" + thumbnailName)
@@ -43,7 +43,7 @@ public enum StudyQualityControl {
     }
     let files = StudyFiles(
       native: try path("native"), arterial: try path("arterial"), venous: paths["venous"], liverMask: try path("liverMask"))
-    let (inputs, _) = try files.load()
+    let (inputs, _) = try files.load(digests: false)
     let labels: LabelVolume
     do { labels = try NIfTIReader.readLabels(folder + "/labels.nii.gz") } catch { throw StudyError(error, stage: .read) }
     guard labels.grid.dims == inputs.native.grid.dims else {

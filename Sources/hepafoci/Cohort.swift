@@ -1,5 +1,6 @@
 import ArgumentParser
 import FociCohort
+import FociCore
 import FociReport
 import Foundation
 
@@ -97,14 +98,14 @@ struct Cohort: ParsableCommand {
     if report { _ = Report.cohortPictures(folder, ids: jobsToRun.map(\.id), onlyMissing: true) }
     var table: String?
     if whole {
-      let (files, document) = CohortTables.summarize(folder: folder, ids: jobsToRun.map(\.id))
-      do { try CohortTables.write(files, into: folder) } catch {
+      let summary = CohortTables.summarize(folder: folder, ids: jobsToRun.map(\.id))
+      do { try CohortTables.write(summary.files, into: folder) } catch {
         ExitStatus.report(error.message)
         throw ExitCode(ExitStatus.cannotCreate)
       }
-      table = ReferenceTable.text(document.statistics)
+      table = ReferenceTable.text(summary.document.statistics)
       if report {
-        do { try CohortReportPage.write(folder: folder, ids: jobsToRun.map(\.id)) } catch {
+        do { try CohortReportPage.write(summary, folder: folder) } catch {
           ExitStatus.report(error.message)
           throw ExitCode(ExitStatus.cannotCreate)
         }

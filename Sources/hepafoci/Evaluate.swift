@@ -101,9 +101,7 @@ struct Evaluate: ParsableCommand {
       studies: outcomes.map { StudyFigures($0.evaluation) })
 
     try ExitStatus.makeOutputFolder(out)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let data = try encoder.encode(document)
+    let data = try OutputJSON.encoder.encode(document)
     try write(data, "evaluation.json")
     try write(Data(EvaluationTables.lesions(outcomes.map(\.evaluation)).utf8), "lesions.tsv")
     if let froc { try write(Data(EvaluationTables.froc(froc).utf8), "froc.tsv") }

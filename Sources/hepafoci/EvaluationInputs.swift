@@ -39,21 +39,6 @@ struct EvaluationInputError: Error, CustomStringConvertible {
   }
 }
 
-/// The parts of lesions.json evaluation reads.
-struct PredictionDocument: Decodable {
-  var schema: String
-  var schemaVersion: String
-  /// Only detection settings are read, so lesions.json files of other versions decode too.
-  var settings: Settings
-
-  struct Settings: Decodable {
-    var detection: DetectionSettings
-  }
-  var inputs: [InputRecord]
-  var summary: StudySummary
-  var lesions: [LesionReport]
-}
-
 enum EvaluationSources {
   static let labelNames = ["truth_labels.nii.gz", "truth_labels.nii"]
 
@@ -123,7 +108,7 @@ enum EvaluationSources {
   static func existing(_ path: String) -> String? { FileManager.default.fileExists(atPath: path) ? path : nil }
 
   /// Truth and prediction of `study`, read and checked.
-  static func load(_ study: EvaluationStudy) throws(EvaluationInputError) -> (StudyTruth, StudyPrediction, PredictionDocument?) {
+  static func load(_ study: EvaluationStudy) throws(EvaluationInputError) -> (StudyTruth, StudyPrediction, LesionsDocument?) {
     let truthLabels: LabelVolume, predictedLabels: LabelVolume
     var mimics: LabelVolume?
     do {
@@ -148,10 +133,10 @@ enum EvaluationSources {
       for lesion in truth.lesions { truthSizes[lesion.id] = LesionSize(diameterMM: lesion.maxDiameterMM, volumeMM3: lesion.volumeMM3) }
       truthBurden = truth.summary.burdenPercent
     }
-    var document: PredictionDocument?
+    var document: LesionsDocument?
     var predictedSizes: [Int: LesionSize] = [:], shuntLike: [Int: Bool] = [:]
     if let path = study.predictedJSON {
-      let d: PredictionDocument = try decode(path)
+      let d: LesionsDocument = try decode(path)
       guard d.schema == "hepafoci.lesions", d.schemaVersion.hasPrefix("1.") else {
         throw EvaluationInputError("\(path): schema \(d.schema) \(d.schemaVersion) is not hepafoci.lesions 1.x")
       }
@@ -174,7 +159,7 @@ enum EvaluationSources {
   static func decode<T: Decodable>(_ path: String) throws(EvaluationInputError) -> T {
     guard let data = FileManager.default.contents(atPath: path) else { throw EvaluationInputError("\(path): cannot be read", code: ExitStatus.noInput) }
     do {
-      return try JSONDecoder().decode(T.self, from: data)
+      return try OutputJSON.decoder.decode(T.self, from: data)
     } catch let DecodingError.dataCorrupted(context) {
       throw EvaluationInputError("\(path): not valid JSON: \(context.debugDescription)")
     } catch let DecodingError.keyNotFound(key, context) {
@@ -188,7 +173,7 @@ enum EvaluationSources {
 
   /// The detection inputs of a study for the FROC sweep, or why there are none.
   static func detectionInputs(
-    _ study: EvaluationStudy, _ document: PredictionDocument?
+    _ study: EvaluationStudy, _ document: LesionsDocument?
   ) -> Result<(String, String, String, String?, String?), EvaluationInputError> {
     func recorded(_ role: String) -> String? { document?.inputs.first { $0.role == role }?.path }
     let roles = [("native", study.native ?? recorded("native")), ("arterial", study.arterial ?? recorded("arterial")), ("liver mask", study.liverMask ?? recorded("liverMask"))]

@@ -60,13 +60,13 @@ struct Merge: ParsableCommand {
         }
       }
       let ids = destination.studyIDs()
-      let (files, document) = CohortTables.summarize(folder: destination, ids: ids)
-      try CohortTables.write(files, into: destination)
+      let summary = CohortTables.summarize(folder: destination, ids: ids)
+      try CohortTables.write(summary.files, into: destination)
       print("\(ids.count) studies merged into \(target)/ (studies.tsv, lesions.tsv, failures.tsv, cohort.json)")
-      print(ReferenceTable.text(document.statistics))
+      print(ReferenceTable.text(summary.document.statistics))
       if report {
         _ = Report.cohortPictures(destination, ids: ids, onlyMissing: true)
-        try CohortReportPage.write(folder: destination, ids: ids)
+        try CohortReportPage.write(summary, folder: destination)
         print("written: \(target)/\(CohortReportPage.fileName)")
       }
     } catch {

@@ -47,7 +47,7 @@ struct Report: ParsableCommand {
         throw ExitCode(ExitStatus.noInput)
       }
       failures += Self.cohortPictures(cohort, ids: ids, onlyMissing: false)
-      do { try CohortReportPage.write(folder: cohort, ids: ids) } catch {
+      do { try CohortReportPage.write(CohortTables.summarize(folder: cohort, ids: ids), folder: cohort) } catch {
         ExitStatus.report(error.message)
         throw ExitCode(ExitStatus.cannotCreate)
       }

@@ -7,13 +7,9 @@
 /// job sharing a node (Slurm, a workstation) stays on its share.
 public enum ProcessorAffinity {
   #if os(Linux)
-    /// glibc's sched_getaffinity/sched_setaffinity (pid, set size, set); Swift's Glibc module
-    /// does not declare them (they need _GNU_SOURCE), so they are looked up by name.
+    /// glibc's sched_getaffinity/sched_setaffinity (pid, set size, set).
     private typealias AffinityCall = @convention(c) (pid_t, Int, UnsafeMutableRawPointer) -> Int32
-    private static func call(_ name: String) -> AffinityCall? {
-      guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }  // RTLD_DEFAULT
-      return unsafeBitCast(symbol, to: AffinityCall.self)
-    }
+    private static func call(_ name: String) -> AffinityCall? { GlibcFunction.lookup(name, as: AffinityCall.self) }
     /// 1024 CPUs, glibc's cpu_set_t.
     private static let setBytes = 128
   #endif
