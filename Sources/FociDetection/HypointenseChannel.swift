@@ -54,13 +54,20 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   /// With a T2 image, voxels at least this much brighter than the liver around them on T2
   /// seed lesions too (default 0.30; NET metastases are mostly far brighter, vessels darker).
   public var minimumT2Contrast = 0.30
+  /// With a T2 image, voxels whose T2 score and T1 score (each its share of its own seed
+  /// level) have a geometric mean over this level seed lesions too (default 0.5; 0 = off).
+  /// Small lesions lose most of their contrast to partial volume and smoothing, in each
+  /// image; vessels are dark on T2 and noise is independent between images, so evidence in
+  /// both at half strength is as clear as one image at full strength.
+  public var jointLevel = 0.5
 
   public init() {}
 
-  // Every field a file lacks takes its default (files of older versions read back).
+  // Every field a file lacks takes its default (files of older versions read back), except the
+  // joint score, which older versions did not have.
   private enum CodingKeys: String, CodingKey {
     case k, growFraction, smoothingSigmaMM, backgroundSigmaMM, vesselVenousExcess, vesselVenousRatio, capsuleMarginVoxels
-    case minimumVoxels, minimumContrast, markersWithoutCore, coreFactor, minimumT2Contrast
+    case minimumVoxels, minimumContrast, markersWithoutCore, coreFactor, minimumT2Contrast, jointLevel
   }
 
   public init(from decoder: any Decoder) throws {
@@ -81,6 +88,9 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
     markersWithoutCore = try c.decodeIfPresent(Bool.self, forKey: .markersWithoutCore) ?? d.markersWithoutCore
     coreFactor = try c.decodeIfPresent(Double.self, forKey: .coreFactor) ?? d.coreFactor
     minimumT2Contrast = try c.decodeIfPresent(Double.self, forKey: .minimumT2Contrast) ?? d.minimumT2Contrast
+    // Absent means off: files without it were written before the joint score existed, and
+    // reading them back (resume, evaluate's threshold sweep) must redo what they did.
+    jointLevel = try c.decodeIfPresent(Double.self, forKey: .jointLevel) ?? 0
   }
 }
 
@@ -236,7 +246,16 @@ struct HypointenseMaps: Sendable {
     }
     if let t2Brightness, let t2Statistics {
       let seedT = Float(max(t2Statistics.threshold(k: k), settings.minimumT2Contrast * scale))
-      for n in 0..<count where liver[n] != 0 { score[n] = max(score[n], t2Brightness[n] / seedT) }
+      // Evidence on T2 and on T1 together: each channel's score is its share of its own seed
+      // level; their geometric mean over `jointLevel` scores a voxel that is fairly dark on T1
+      // (off vessels, which are dark on T2) and fairly bright on T2 at once.
+      let joint = Float(settings.jointLevel)
+      for n in 0..<count where liver[n] != 0 {
+        let t2 = t2Brightness[n] / seedT
+        var value = max(score[n], t2)
+        if joint > 0, t2 > 0, score[n] > 0 { value = max(value, (t2 * score[n]).squareRoot() / joint) }
+        score[n] = value
+      }
     }
     let grow = Float(settings.growFraction)
     let box = Grid(dims: dims, spacingMM: SIMD3(1, 1, 1))

@@ -25,6 +25,9 @@ struct AnalysisOptions: ParsableArguments {
   var hypointenseCore = 2.0
   @Option(help: "Hypointense channel: smallest region kept, in voxels.") var hypointenseMinVoxels = 10
   @Flag(help: "Hypointense channel: only regions with a core (see --hypointense-core) are lesions.") var hypointenseCoresOnly = false
+  @Option(help: "Hypointense channel with a T2: voxels whose T2 and T1 scores (shares of their seed levels) have a geometric mean over this seed lesions too (0 = off).")
+  var hypointenseJoint = 0.5
+  @Option(help: "Hypointense channel: smallest T2 brightness of a seed against the local liver (0.30 = 30 %).") var hypointenseT2Contrast = 0.30
   @Option(help: "Largest shift applied by motion correction, mm.") var maxShift = 20.0
   @Option(help: "Weakest correlation peak (0...1) accepted by motion correction.") var minPeak = 0.05
   @Option(help: "Signal and enhancement class cut-off: ±this ratio against the parenchyma.") var signalCutoff = 0.10
@@ -49,8 +52,8 @@ struct AnalysisOptions: ParsableArguments {
     where !(0...1).contains(value) {
       throw ValidationError("\(name) must be within 0...1.")
     }
-    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, (0...1).contains(hypointenseGrow), hypointenseGrow > 0 else {
-      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-grow within (0, 1], --hypointense-core and --hypointense-min-voxels at least 1.")
+    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseJoint >= 0, hypointenseT2Contrast >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0 else {
+      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint and --hypointense-t2-contrast not negative, --hypointense-grow within (0, 1], --hypointense-core and --hypointense-min-voxels at least 1.")
     }
     guard ovalAxisRatio >= 1, lobulatedConvexity > 0, blurredEdge > 0, capsuleContact >= 0, shuntMaxDiameter > 0 else {
       throw ValidationError(
@@ -85,6 +88,8 @@ struct AnalysisOptions: ParsableArguments {
       h.coreFactor = hypointenseCore
       h.minimumVoxels = hypointenseMinVoxels
       h.markersWithoutCore = !hypointenseCoresOnly
+      h.jointLevel = hypointenseJoint
+      h.minimumT2Contrast = hypointenseT2Contrast
       s.detection.hypointense = h
     }
     s.signalCutoff = signalCutoff

@@ -136,6 +136,7 @@ import _FociTestSupport
     #expect(old.threshold == .robust(k: 4) && old.minimumVoxels == 5 && old.hypointense == nil && old.motionCorrection == nil)
     let partial = try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"k": 6}"#.utf8))
     #expect(partial.k == 6 && partial.coreFactor == HypointenseChannel().coreFactor)
+    #expect(partial.jointLevel == 0, "a file from before the joint score did without it")
     #expect(throws: DecodingError.self) { try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"capsuleMarginVoxels": [1]}"#.utf8)) }
   }
 
@@ -160,6 +161,45 @@ import _FociTestSupport
       t2: Volume(grid: t2Grid, voxels: t2), settings: settings)
     #expect(scene.label(with.foci, at: centre) != 0)
     #expect(scene.label(with.foci, at: Scene.lone.centre) != 0)
+  }
+
+  @Test func aLesionFaintOnNativeT1AndOnT2IsFoundByTheirJointScore() throws {
+    var scene = Scene()
+    let centre = SIMD3(70.0, 90.0, 42.0), radius = 8.0
+    // 7 % darker in every T1 phase (under the 10 % floor; its subtraction is lower than the
+    // liver's) and 18 % brighter on T2 (under 30 %): neither image alone seeds it, both
+    // together do (√(0.7 · 0.6) ≈ 0.65 > 0.5).
+    var (native, arterial, venous) = (scene.native.voxels, scene.arterial.voxels, scene.venous.voxels)
+    for k in 0..<scene.grid.dims.z { for j in 0..<scene.grid.dims.y { for i in 0..<scene.grid.dims.x {
+      let p = SIMD3(Double(i), Double(j), Double(k)) * scene.grid.spacingMM
+      guard ((p - centre) * (p - centre)).sum() <= radius * radius else { continue }
+      let o = scene.grid.offset(i, j, k)
+      (native[o], arterial[o], venous[o]) = (native[o] * 0.93, arterial[o] * 0.93, venous[o] * 0.93)
+    } } }
+    scene.native = Volume(grid: scene.grid, voxels: native)
+    scene.arterial = Volume(grid: scene.grid, voxels: arterial)
+    scene.venous = Volume(grid: scene.grid, voxels: venous)
+    let t2Grid = Grid(dims: SIMD3(48, 40, 12), spacingMM: SIMD3(2.8, 2.8, 7))
+    var t2 = [Float](repeating: 0, count: t2Grid.voxelCount)
+    for k in 0..<12 { for j in 0..<40 { for i in 0..<48 {
+      let p = SIMD3(Double(i), Double(j), Double(k)) * t2Grid.spacingMM
+      let e = (p - SIMD3(67, 56, 42)) / SIMD3(60, 48, 36)
+      t2[t2Grid.offset(i, j, k)] = (e * e).sum() > 1 ? 30 : ((p - centre) * (p - centre)).sum() <= radius * radius ? 118 : 100
+    } } }
+    var settings = DetectionSettings()
+    settings.motionCorrection = nil
+    func detect(joint: Double) throws -> FocusDetection.Result {
+      settings.hypointense?.jointLevel = joint
+      return try FocusDetection.detect(
+        native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous,
+        t2: Volume(grid: t2Grid, voxels: t2), settings: settings)
+    }
+    let apart = try detect(joint: 0)
+    #expect(scene.label(apart.foci, at: centre) == 0, "neither image alone finds it")
+    let joint = try detect(joint: HypointenseChannel().jointLevel)
+    #expect(scene.label(joint.foci, at: centre) != 0)
+    #expect(scene.label(joint.foci, at: SIMD3(100, 40, 42)) == 0, "the vein is still no lesion")
+    #expect(joint.foci.count == apart.foci.count + 1, "\(joint.foci.voxelCounts) against \(apart.foci.voxelCounts)")
   }
 
   @Test func withoutAVenousPhaseTheChannelIsIdle() throws {
