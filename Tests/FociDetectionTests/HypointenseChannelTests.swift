@@ -72,6 +72,19 @@ import _FociTestSupport
       liver = Volume(grid: g, voxels: m)
     }
 
+    /// A T2 image on a coarser grid of its own (2.8 × 2.8 × 7 mm): the liver at 100, dark
+    /// tissue around it, and one spherical lesion of `signal`.
+    static func t2(lesion centre: SIMD3<Double>, radius: Double, signal: Float) -> Volume<Float> {
+      let grid = Grid(dims: SIMD3(48, 40, 12), spacingMM: SIMD3(2.8, 2.8, 7))
+      var t2 = [Float](repeating: 0, count: grid.voxelCount)
+      for k in 0..<12 { for j in 0..<40 { for i in 0..<48 {
+        let p = SIMD3(Double(i), Double(j), Double(k)) * grid.spacingMM
+        let e = (p - SIMD3(67, 56, 42)) / SIMD3(60, 48, 36)
+        t2[grid.offset(i, j, k)] = (e * e).sum() > 1 ? 30 : ((p - centre) * (p - centre)).sum() <= radius * radius ? signal : 100
+      } } }
+      return Volume(grid: grid, voxels: t2)
+    }
+
     /// The focus label at a world point (voxel (0,0,0) at the origin).
     func label(_ foci: ComponentLabels, at p: SIMD3<Double>) -> UInt32 {
       let v = p / grid.spacingMM
@@ -144,13 +157,7 @@ import _FociTestSupport
     let scene = Scene()
     let centre = SIMD3(70.0, 90.0, 42.0), radius = 8.0
     // The lesion leaves every T1 phase alone (iso); T2 is on a coarser grid of its own.
-    let t2Grid = Grid(dims: SIMD3(48, 40, 12), spacingMM: SIMD3(2.8, 2.8, 7))
-    var t2 = [Float](repeating: 0, count: t2Grid.voxelCount)
-    for k in 0..<12 { for j in 0..<40 { for i in 0..<48 {
-      let p = SIMD3(Double(i), Double(j), Double(k)) * t2Grid.spacingMM
-      let e = (p - SIMD3(67, 56, 42)) / SIMD3(60, 48, 36)
-      t2[t2Grid.offset(i, j, k)] = (e * e).sum() > 1 ? 30 : ((p - centre) * (p - centre)).sum() <= radius * radius ? 220 : 100
-    } } }
+    let t2 = Scene.t2(lesion: centre, radius: radius, signal: 220)
     var settings = DetectionSettings()
     settings.motionCorrection = nil
     let without = try FocusDetection.detect(
@@ -158,7 +165,7 @@ import _FociTestSupport
     #expect(scene.label(without.foci, at: centre) == 0)
     let with = try FocusDetection.detect(
       native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous,
-      t2: Volume(grid: t2Grid, voxels: t2), settings: settings)
+      t2: t2, settings: settings)
     #expect(scene.label(with.foci, at: centre) != 0)
     #expect(scene.label(with.foci, at: Scene.lone.centre) != 0)
   }
@@ -179,20 +186,14 @@ import _FociTestSupport
     scene.native = Volume(grid: scene.grid, voxels: native)
     scene.arterial = Volume(grid: scene.grid, voxels: arterial)
     scene.venous = Volume(grid: scene.grid, voxels: venous)
-    let t2Grid = Grid(dims: SIMD3(48, 40, 12), spacingMM: SIMD3(2.8, 2.8, 7))
-    var t2 = [Float](repeating: 0, count: t2Grid.voxelCount)
-    for k in 0..<12 { for j in 0..<40 { for i in 0..<48 {
-      let p = SIMD3(Double(i), Double(j), Double(k)) * t2Grid.spacingMM
-      let e = (p - SIMD3(67, 56, 42)) / SIMD3(60, 48, 36)
-      t2[t2Grid.offset(i, j, k)] = (e * e).sum() > 1 ? 30 : ((p - centre) * (p - centre)).sum() <= radius * radius ? 118 : 100
-    } } }
+    let t2 = Scene.t2(lesion: centre, radius: radius, signal: 118)
     var settings = DetectionSettings()
     settings.motionCorrection = nil
     func detect(joint: Double) throws -> FocusDetection.Result {
       settings.hypointense?.jointLevel = joint
       return try FocusDetection.detect(
         native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous,
-        t2: Volume(grid: t2Grid, voxels: t2), settings: settings)
+        t2: t2, settings: settings)
     }
     let apart = try detect(joint: 0)
     #expect(scene.label(apart.foci, at: centre) == 0, "neither image alone finds it")
