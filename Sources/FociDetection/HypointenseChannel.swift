@@ -55,7 +55,8 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   /// seed lesions too (default 0.30; NET metastases are mostly far brighter, vessels darker).
   public var minimumT2Contrast = 0.30
   /// With a T2 image, voxels whose T2 score and T1 score (each its share of its own seed
-  /// level) have a geometric mean over this level seed lesions too (default 0.5; 0 = off).
+  /// level) have a geometric mean over this level seed lesions too (default 0.5; 0 = off),
+  /// where no single image seeds one (lesions one image shows keep that image's extent).
   /// Small lesions lose most of their contrast to partial volume and smoothing, in each
   /// image; vessels are dark on T2 and noise is independent between images, so evidence in
   /// both at half strength is as clear as one image at full strength.
@@ -223,6 +224,20 @@ struct HypointenseMaps: Sendable {
     LocalLevel(weight: weight, grid: grid, sigmaMM: sigmaMM).level(of: image)
   }
 
+  /// Raises `score` to the joint score in the regions (26-connected, joint or plain score
+  /// over 1) where no voxel's plain score is over 1: the joint score adds lesions no single
+  /// image shows and leaves the extent of those one image shows alone (T2's coarse slices
+  /// would otherwise widen every lesion by its blur).
+  static func addJointRegions(_ joint: [Float], to score: inout [Float], dims: SIMD3<Int>) {
+    let mask = (0..<score.count).map { n in max(score[n], joint[n]) > 1 ? UInt8(1) : 0 }
+    let regions = ConnectedComponents.label(Volume(grid: Grid(dims: dims, spacingMM: SIMD3(1, 1, 1)), voxels: mask), connectivity: .corners26)
+    guard regions.count > 0 else { return }
+    let ids = regions.labels.labels32
+    var plain = [Bool](repeating: false, count: regions.count + 1)
+    for n in 0..<score.count where ids[n] != 0 && score[n] > 1 { plain[Int(ids[n])] = true }
+    for n in 0..<score.count where ids[n] != 0 && !plain[Int(ids[n])] { score[n] = max(score[n], joint[n]) }
+  }
+
   /// Marks the channel's regions in `candidates` (full grid, 1 = candidate).
   ///
   /// Lesions a voxel apart share a partial-volume gap that is dark too, so thresholding alone
@@ -250,12 +265,13 @@ struct HypointenseMaps: Sendable {
       // level; their geometric mean over `jointLevel` scores a voxel that is fairly dark on T1
       // (off vessels, which are dark on T2) and fairly bright on T2 at once.
       let joint = Float(settings.jointLevel)
+      var jointScore = joint > 0 ? [Float](repeating: 0, count: count) : []
       for n in 0..<count where liver[n] != 0 {
         let t2 = t2Brightness[n] / seedT
-        var value = max(score[n], t2)
-        if joint > 0, t2 > 0, score[n] > 0 { value = max(value, (t2 * score[n]).squareRoot() / joint) }
-        score[n] = value
+        if joint > 0, t2 > 0, score[n] > 0 { jointScore[n] = (t2 * score[n]).squareRoot() / joint }
+        score[n] = max(score[n], t2)
       }
+      if joint > 0 { Self.addJointRegions(jointScore, to: &score, dims: dims) }
     }
     let grow = Float(settings.growFraction)
     let box = Grid(dims: dims, spacingMM: SIMD3(1, 1, 1))

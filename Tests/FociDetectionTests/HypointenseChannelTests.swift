@@ -203,6 +203,19 @@ import _FociTestSupport
     #expect(joint.foci.count == apart.foci.count + 1, "\(joint.foci.voxelCounts) against \(apart.foci.voxelCounts)")
   }
 
+  @Test func jointScoresAddRegionsAndLeaveTheExtentOfPlainOnes() {
+    // A row of 12 voxels: a plain lesion (voxels 1–2 over 1) in a joint halo (0–4), a gap,
+    // and a region only the joint score passes (7–9).
+    let dims = SIMD3(12, 1, 1)
+    var score: [Float] = [0.8, 1.5, 1.2, 0.6, 0.4, 0, 0, 0.7, 0.9, 0.8, 0, 0]
+    let joint: [Float] = [1.3, 1.6, 1.4, 1.2, 1.1, 0, 0, 1.2, 1.5, 1.1, 0, 0.9]
+    let plain = score
+    HypointenseMaps.addJointRegions(joint, to: &score, dims: dims)
+    #expect(Array(score[0...6]) == Array(plain[0...6]), "the plain lesion keeps its own extent")
+    #expect(Array(score[7...9]) == Array(joint[7...9]), "the joint-only region takes the joint score")
+    #expect(score[11] == plain[11], "a joint score under 1 adds nothing")
+  }
+
   @Test func withoutAVenousPhaseTheChannelIsIdle() throws {
     let scene = Scene()
     var settings = DetectionSettings()
