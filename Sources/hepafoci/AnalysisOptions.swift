@@ -27,6 +27,8 @@ struct AnalysisOptions: ParsableArguments {
   @Flag(help: "Hypointense channel: only regions with a core (see --hypointense-core) are lesions.") var hypointenseCoresOnly = false
   @Option(help: "Hypointense channel with a T2: voxels whose T2 and T1 scores (shares of their seed levels) have a geometric mean over this seed lesions too (0 = off).")
   var hypointenseJoint = 0.5
+  @Option(help: "Hypointense channel: smoothing of the maps the joint T1–T2 score reads, σ in mm (0 = --hypointense-smoothing).")
+  var hypointenseJointSmoothing = 1.0
   @Option(help: "Hypointense channel: smallest T2 brightness of a seed against the local liver (0.30 = 30 %).") var hypointenseT2Contrast = 0.30
   @Option(help: "Largest shift applied by motion correction, mm.") var maxShift = 20.0
   @Option(help: "Weakest correlation peak (0...1) accepted by motion correction.") var minPeak = 0.05
@@ -52,8 +54,8 @@ struct AnalysisOptions: ParsableArguments {
     where !(0...1).contains(value) {
       throw ValidationError("\(name) must be within 0...1.")
     }
-    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseJoint >= 0, hypointenseT2Contrast >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0 else {
-      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint and --hypointense-t2-contrast not negative, --hypointense-grow within (0, 1], --hypointense-core and --hypointense-min-voxels at least 1.")
+    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0 else {
+      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing and --hypointense-t2-contrast not negative, --hypointense-grow within (0, 1], --hypointense-core and --hypointense-min-voxels at least 1.")
     }
     guard ovalAxisRatio >= 1, lobulatedConvexity > 0, blurredEdge > 0, capsuleContact >= 0, shuntMaxDiameter > 0 else {
       throw ValidationError(
@@ -89,6 +91,7 @@ struct AnalysisOptions: ParsableArguments {
       h.minimumVoxels = hypointenseMinVoxels
       h.markersWithoutCore = !hypointenseCoresOnly
       h.jointLevel = hypointenseJoint
+      h.jointSmoothingSigmaMM = hypointenseJointSmoothing
       h.minimumT2Contrast = hypointenseT2Contrast
       s.detection.hypointense = h
     }

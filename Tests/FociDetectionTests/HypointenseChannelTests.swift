@@ -201,6 +201,14 @@ import _FociTestSupport
     #expect(scene.label(joint.foci, at: centre) != 0)
     #expect(scene.label(joint.foci, at: SIMD3(100, 40, 42)) == 0, "the vein is still no lesion")
     #expect(joint.foci.count == apart.foci.count + 1, "\(joint.foci.voxelCounts) against \(apart.foci.voxelCounts)")
+    // The joint maps at the others' smoothing (given as 0 or as the same σ) are the others' maps.
+    settings.hypointense?.jointSmoothingSigmaMM = 0
+    let shared = try detect(joint: 0.5)
+    let plainSigma = HypointenseChannel().smoothingSigmaMM
+    settings.hypointense?.jointSmoothingSigmaMM = plainSigma
+    let same = try detect(joint: 0.5)
+    #expect(shared.foci.labels.labels32 == same.foci.labels.labels32)
+    #expect(scene.label(shared.foci, at: centre) != 0)
   }
 
   @Test func jointScoresAddRegionsAndLeaveTheExtentOfPlainOnes() {
