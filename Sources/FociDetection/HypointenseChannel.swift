@@ -67,6 +67,10 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   /// quiet (on the seed-1 phantoms: 6 more lesions of 5–10 mm per 30 studies than at 2 mm, no
   /// more false positives).
   public var jointSmoothingSigmaMM = 1.0
+  /// The local parenchyma level is a weighted local plane rather than a weighted mean
+  /// (default true): at the capsule a mean's window lies inward, and a coil field's gradient
+  /// then makes the liver's edge look darker than it is.
+  public var firstOrderLevel = true
 
   public init() {}
 
@@ -74,7 +78,7 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   // joint score, which older versions did not have.
   private enum CodingKeys: String, CodingKey {
     case k, growFraction, smoothingSigmaMM, backgroundSigmaMM, vesselVenousExcess, vesselVenousRatio, capsuleMarginVoxels
-    case minimumVoxels, minimumContrast, markersWithoutCore, coreFactor, minimumT2Contrast, jointLevel, jointSmoothingSigmaMM
+    case minimumVoxels, minimumContrast, markersWithoutCore, coreFactor, minimumT2Contrast, jointLevel, jointSmoothingSigmaMM, firstOrderLevel
   }
 
   public init(from decoder: any Decoder) throws {
@@ -99,6 +103,8 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
     // reading them back (resume, evaluate's threshold sweep) must redo what they did.
     jointLevel = try c.decodeIfPresent(Double.self, forKey: .jointLevel) ?? 0
     jointSmoothingSigmaMM = try c.decodeIfPresent(Double.self, forKey: .jointSmoothingSigmaMM) ?? d.jointSmoothingSigmaMM
+    // Absent means the mean of older versions.
+    firstOrderLevel = try c.decodeIfPresent(Bool.self, forKey: .firstOrderLevel) ?? false
   }
 }
 
@@ -189,7 +195,7 @@ struct HypointenseMaps: Sendable {
     // First pass: parenchyma = liver outside arterial candidates and a margin around them.
     let claimedWide = Morphology.dilate(claimed, dims: d, radius: SIMD3(2, 2, 1))
     var reference = (0..<liver.count).map { liver[$0] != 0 && claimedWide[$0] == 0 ? Float(1) : 0 }
-    var background = LocalLevel(weight: reference, grid: grid, sigmaMM: settings.backgroundSigmaMM)
+    var background = LocalLevel(weight: reference, grid: grid, sigmaMM: settings.backgroundSigmaMM, firstOrder: settings.firstOrderLevel)
     var dn = darkness(nativeBox, background), dv = darkness(venousBox, background)
     guard let first = statistics(dn, within: inner) else { return nil }
     let vessel = Float(1 - settings.vesselVenousRatio)
@@ -201,7 +207,7 @@ struct HypointenseMaps: Sendable {
     // Second pass without them (and a voxel around them).
     let excluded = Morphology.dilate(obvious, dims: d, radius: SIMD3(1, 1, 1))
     reference = (0..<liver.count).map { reference[$0] != 0 && excluded[$0] == 0 ? Float(1) : 0 }
-    background = LocalLevel(weight: reference, grid: grid, sigmaMM: settings.backgroundSigmaMM)
+    background = LocalLevel(weight: reference, grid: grid, sigmaMM: settings.backgroundSigmaMM, firstOrder: settings.firstOrderLevel)
     dn = darkness(nativeBox, background)
     dv = darkness(venousBox, background)
     let parenchyma = (0..<liver.count).map { inner[$0] != 0 && reference[$0] != 0 ? UInt8(1) : 0 }
@@ -430,13 +436,21 @@ struct LocalLevel {
   let denominator: [Float]
   /// Trilinear weights along each axis: block centres sit at (c + ½)·block − ½ fine voxels.
   let axisWeights: [[(Int, Int, Float)]]
+  /// For a first-order level: the smoothed weighted moments of position per coarse node
+  /// (Σw, Σw·u, Σw·uuᵀ with u in block units: 1 + 3 + 6 fields), nil for a plain mean.
+  let positionMoments: [[Float]]?
 
-  init(weight: [Float], grid: Grid, sigmaMM: Double) {
+  /// - Parameter firstOrder: fit a plane (a local linear regression) instead of a constant
+  ///   under the Gaussian window. A weighted mean is biased wherever the weight lies on one
+  ///   side of the voxel and the image has a gradient, as at the capsule under a coil field;
+  ///   a local plane is not.
+  init(weight: [Float], grid: Grid, sigmaMM: Double, firstOrder: Bool = false) {
     let d = grid.dims
     let block = SIMD3((0..<3).map { max(1, Int(sigmaMM / grid.spacingMM[$0] / 3)) })
     let coarse = SIMD3((0..<3).map { (d[$0] + block[$0] - 1) / block[$0] })
     (dims, self.block, self.coarse, self.sigmaMM, self.weight) = (d, block, coarse, sigmaMM, weight)
-    coarseGrid = Grid(dims: coarse, spacingMM: grid.spacingMM * SIMD3(Double(block.x), Double(block.y), Double(block.z)))
+    let coarseGrid = Grid(dims: coarse, spacingMM: grid.spacingMM * SIMD3(Double(block.x), Double(block.y), Double(block.z)))
+    self.coarseGrid = coarseGrid
     axisWeights = (0..<3).map { axis in
       (0..<d[axis]).map { i in
         let u = (Double(i) + 0.5) / Double(block[axis]) - 0.5
@@ -449,16 +463,143 @@ struct LocalLevel {
     var denominator = [Float](repeating: 0, count: weight.count)
     Self.interpolate(smoothWeights, into: &denominator, dims: d, coarse: coarse, axisWeights: axisWeights)
     self.denominator = denominator
+    if firstOrder {
+      // Σw·u (3), then Σw·uᵢuⱼ (6).
+      let pairs = [(0, -1), (1, -1), (2, -1), (0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)]
+      let sums = Self.momentSums(weight, weight: weight, dims: d, block: block, coarse: coarse, products: pairs)
+      positionMoments = [smoothWeights] + sums.map {
+        GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: $0), sigmaMM: sigmaMM, method: .spatial).voxels
+      }
+    } else {
+      positionMoments = nil
+    }
   }
 
-  /// The local mean of `image` at every voxel.
+  /// The local level of `image` at every voxel: the Gaussian-weighted mean, or the value of
+  /// the weighted local plane for a first-order level.
   func level(of image: [Float]) -> [Float] {
+    if let positionMoments { return planeLevel(of: image, moments: positionMoments) }
     let sums = Self.blockSums(image, weight: weight, dims: dims, block: block, coarse: coarse)
     let smoothSums = GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: sums), sigmaMM: sigmaMM, method: .spatial).voxels
     var level = [Float](repeating: 0, count: image.count)
     Self.interpolate(smoothSums, into: &level, dims: dims, coarse: coarse, axisWeights: axisWeights)
     for n in level.indices { level[n] = denominator[n] > 1e-3 ? level[n] / denominator[n] : 0 }
     return level
+  }
+
+  /// A weighted least-squares plane per coarse node (ridge-damped towards a constant where
+  /// the weight is too thin to fix a slope, and kept within ±25 % of the mean across one σ),
+  /// interpolated back as its value at each voxel.
+  private func planeLevel(of image: [Float], moments: [[Float]]) -> [Float] {
+    let pairs = [(-1, -1), (0, -1), (1, -1), (2, -1)]  // Σw·I, Σw·I·u
+    let sums = Self.momentSums(image, weight: weight, dims: dims, block: block, coarse: coarse, products: pairs).map {
+      GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: $0), sigmaMM: sigmaMM, method: .spatial).voxels
+    }
+    let nodes = coarse.x * coarse.y * coarse.z
+    // Per node: the plane's value at the origin of block coordinates and its slope.
+    var offset = [Float](repeating: 0, count: nodes), slope = [[Float]](repeating: [Float](repeating: 0, count: nodes), count: 3)
+    let sigmaBlocks = SIMD3((0..<3).map { sigmaMM / coarseGrid.spacingMM[$0] })
+    let fullWeight = Double(block.x * block.y * block.z)
+    for c in 0..<nodes {
+      let w = Double(moments[0][c])
+      guard w > 1e-3 else { continue }
+      let mean = SIMD3(Double(moments[1][c]), Double(moments[2][c]), Double(moments[3][c])) / w
+      let level = Double(sums[0][c]) / w
+      // Covariance of position (xx, xy, xz, yy, yz, zz) and of position with the image, under
+      // the window, with a ridge of 2 % of the window's own spread on each axis, so a sheet of
+      // weight one voxel thick gets no slope across it.
+      let ridge = 0.02 * sigmaBlocks * sigmaBlocks
+      let xx = Double(moments[4][c]) / w - mean.x * mean.x + ridge.x, xy = Double(moments[5][c]) / w - mean.x * mean.y
+      let xz = Double(moments[6][c]) / w - mean.x * mean.z, yy = Double(moments[7][c]) / w - mean.y * mean.y + ridge.y
+      let yz = Double(moments[8][c]) / w - mean.y * mean.z, zz = Double(moments[9][c]) / w - mean.z * mean.z + ridge.z
+      let r = SIMD3(Double(sums[1][c]), Double(sums[2][c]), Double(sums[3][c])) / w - mean * level
+      // The symmetric 3×3 system by its adjugate.
+      let (c00, c01, c02) = (yy * zz - yz * yz, xz * yz - xy * zz, xy * yz - xz * yy)
+      let (c11, c12, c22) = (xx * zz - xz * xz, xy * xz - xx * yz, xx * yy - xy * xy)
+      let det = xx * c00 + xy * c01 + xz * c02
+      guard Swift.abs(det) > 1e-12 else { continue }
+      var g = SIMD3(c00 * r.x + c01 * r.y + c02 * r.z, c01 * r.x + c11 * r.y + c12 * r.z, c02 * r.x + c12 * r.y + c22 * r.z) / det
+      // Where the window holds little parenchyma (inside a large lesion left out of it) the
+      // slope is an extrapolation: it fades out below 40 % of a full window's weight and is
+      // gone under 15 %, leaving the mean.
+      g *= Swift.min(1, Swift.max(0, (w / fullWeight - 0.15) / 0.25))
+      // Across one σ the plane may not move the level by more than 25 %.
+      let change = ((g * sigmaBlocks) * (g * sigmaBlocks)).sum().squareRoot()
+      if change > 0.25 * Swift.abs(level) { g *= 0.25 * Swift.abs(level) / change }
+      // value(u) = level + g·(u − mean) = (level − g·mean) + g·u
+      offset[c] = Float(level - (g * mean).sum())
+      for axis in 0..<3 { slope[axis][c] = Float(g[axis]) }
+    }
+    // The plane of each voxel: the four coefficient fields interpolated with one set of
+    // trilinear weights, evaluated at the voxel's position in block units.
+    let (wx, wy, wz) = (axisWeights[0], axisWeights[1], axisWeights[2])
+    let d = dims, cx = coarse.x, cxy = coarse.x * coarse.y
+    let ux = (0..<d.x).map { Float((Double($0) + 0.5) / Double(block.x) - 0.5) }
+    let fields = (0..<offset.count).map { SIMD4(offset[$0], slope[0][$0], slope[1][$0], slope[2][$0]) }
+    var value = [Float](repeating: 0, count: image.count)
+    value.withUnsafeMutableBufferPointer { buffer in
+      fields.withUnsafeBufferPointer { f in
+        denominator.withUnsafeBufferPointer { weightSum in
+          let (target, a, den) = (UncheckedSendable(buffer), UncheckedSendable(f), UncheckedSendable(weightSum))
+          ParallelSlabs.forEach(count: d.z) { k in
+            let (z0, z1, tz) = wz[k]
+            let uz = Float((Double(k) + 0.5) / Double(block.z) - 0.5)
+            for j in 0..<d.y {
+              let (y0, y1, ty) = wy[j]
+              let uy = Float((Double(j) + 0.5) / Double(block.y) - 0.5)
+              let (r00, r10, r01, r11) = (y0 * cx + z0 * cxy, y1 * cx + z0 * cxy, y0 * cx + z1 * cxy, y1 * cx + z1 * cxy)
+              let (w00, w10, w01, w11) = ((1 - ty) * (1 - tz), ty * (1 - tz), (1 - ty) * tz, ty * tz)
+              let row = d.x * (j + d.y * k)
+              for i in 0..<d.x where den.value[row + i] > 1e-3 {
+                let (x0, x1, tx) = wx[i]
+                let p = a.value
+                let sx = 1 - tx
+                let c00: SIMD4<Float> = p[x0 + r00] * sx + p[x1 + r00] * tx
+                let c10: SIMD4<Float> = p[x0 + r10] * sx + p[x1 + r10] * tx
+                let c01: SIMD4<Float> = p[x0 + r01] * sx + p[x1 + r01] * tx
+                let c11: SIMD4<Float> = p[x0 + r11] * sx + p[x1 + r11] * tx
+                let c: SIMD4<Float> = c00 * w00 + c10 * w10 + c01 * w01 + c11 * w11
+                target.value[row + i] = c[0] + c[1] * ux[i] + c[2] * uy + c[3] * uz
+              }
+            }
+          }
+        }
+      }
+    }
+    return value
+  }
+
+  /// Per block, Σ weight·values·uᵢ·uⱼ for each product (i, j) (−1 stands for no factor), u the
+  /// fine voxel's position in block units, over voxels of non-zero weight. With `values` the
+  /// weight itself the sums are of the weight alone.
+  private static func momentSums(
+    _ values: [Float], weight: [Float], dims d: SIMD3<Int>, block: SIMD3<Int>, coarse: SIMD3<Int>, products: [(Int, Int)]
+  ) -> [[Float]] {
+    let alone = values == weight
+    let nodes = coarse.x * coarse.y * coarse.z, count = products.count
+    // Factor indices into (ux, uy, uz, 1), −1 standing for no factor.
+    let first = products.map { $0.0 < 0 ? 3 : $0.0 }, second = products.map { $0.1 < 0 ? 3 : $0.1 }
+    var flat = [Float](repeating: 0, count: nodes * count)
+    flat.withUnsafeMutableBufferPointer { out in
+      values.withUnsafeBufferPointer { v in
+        weight.withUnsafeBufferPointer { w in
+          for k in 0..<d.z {
+            let uz = Float((Double(k) + 0.5) / Double(block.z) - 0.5)
+            for j in 0..<d.y {
+              let uy = Float((Double(j) + 0.5) / Double(block.y) - 0.5)
+              let row = d.x * (j + d.y * k), crow = coarse.x * (j / block.y + coarse.y * (k / block.z))
+              for i in 0..<d.x where w[row + i] != 0 {
+                let u = SIMD4<Float>(Float((Double(i) + 0.5) / Double(block.x) - 0.5), uy, uz, 1)
+                let base = alone ? w[row + i] : v[row + i] * w[row + i]
+                let target = (crow + i / block.x) * count
+                for p in 0..<count { out[target + p] += base * u[first[p]] * u[second[p]] }
+              }
+            }
+          }
+        }
+      }
+    }
+    return (0..<count).map { p in (0..<nodes).map { flat[$0 * count + p] } }
   }
 
   /// Σ values·weight per block (Σ values without a weight), over voxels of non-zero weight

@@ -29,6 +29,8 @@ struct AnalysisOptions: ParsableArguments {
   var hypointenseJoint = 0.5
   @Option(help: "Hypointense channel: smoothing of the maps the joint T1–T2 score reads, σ in mm (0 = --hypointense-smoothing).")
   var hypointenseJointSmoothing = 1.0
+  @Flag(help: "Hypointense channel: the local liver level is a weighted mean, not a weighted local plane (the level of versions before 2026-11-29).")
+  var hypointenseMeanLevel = false
   @Option(help: "Hypointense channel: smallest T2 brightness of a seed against the local liver (0.30 = 30 %).") var hypointenseT2Contrast = 0.30
   @Option(help: "Largest shift applied by motion correction, mm.") var maxShift = 20.0
   @Option(help: "Weakest correlation peak (0...1) accepted by motion correction.") var minPeak = 0.05
@@ -92,6 +94,7 @@ struct AnalysisOptions: ParsableArguments {
       h.markersWithoutCore = !hypointenseCoresOnly
       h.jointLevel = hypointenseJoint
       h.jointSmoothingSigmaMM = hypointenseJointSmoothing
+      h.firstOrderLevel = !hypointenseMeanLevel
       h.minimumT2Contrast = hypointenseT2Contrast
       s.detection.hypointense = h
     }

@@ -138,6 +138,30 @@ import _FociTestSupport
     #expect(worst < 0.01, "largest relative difference \(worst)")
   }
 
+  @Test func aFirstOrderLevelFollowsAGradientToTheEdgeOfItsWeight() {
+    // An image that rises 1 % per 3 mm along x (a coil field), weighted only on an ellipsoid:
+    // near the ellipsoid's edge a weighted mean is pulled inward, a weighted plane is not.
+    let grid = Grid(dims: SIMD3(90, 70, 30), spacingMM: SIMD3(1.4, 1.4, 3.5))
+    var image = [Float](repeating: 0, count: grid.voxelCount), weight = image
+    for k in 0..<30 { for j in 0..<70 { for i in 0..<90 {
+      let p = SIMD3(Double(i), Double(j), Double(k)) * grid.spacingMM
+      let e = (p - SIMD3(63, 49, 52)) / SIMD3(58, 45, 48)
+      image[grid.offset(i, j, k)] = Float(200 * (1 + 0.01 * p.x / 3))
+      weight[grid.offset(i, j, k)] = (e * e).sum() <= 1 ? 1 : 0
+    } } }
+    let mean = LocalLevel(weight: weight, grid: grid, sigmaMM: 15).level(of: image)
+    let plane = LocalLevel(weight: weight, grid: grid, sigmaMM: 15, firstOrder: true).level(of: image)
+    var worstMean: Float = 0, worstPlane: Float = 0
+    for n in 0..<grid.voxelCount where weight[n] != 0 {
+      worstMean = max(worstMean, abs(mean[n] - image[n]) / image[n])
+      worstPlane = max(worstPlane, abs(plane[n] - image[n]) / image[n])
+    }
+    #expect(worstMean > 0.03, "the mean is biased at the edge: \(worstMean)")
+    // Where the window holds under 40 % of a full window's weight (the ellipsoid's corners) the
+    // plane's slope fades towards the mean's, so its error there is small but not zero.
+    #expect(worstPlane < 0.015 && worstPlane < 0.4 * worstMean, "the plane follows the gradient: \(worstPlane) against \(worstMean)")
+  }
+
   @Test func settingsRoundTripAndOlderFilesDecode() throws {
     var settings = DetectionSettings()
     settings.hypointense?.k = 5
@@ -150,6 +174,7 @@ import _FociTestSupport
     let partial = try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"k": 6}"#.utf8))
     #expect(partial.k == 6 && partial.coreFactor == HypointenseChannel().coreFactor)
     #expect(partial.jointLevel == 0, "a file from before the joint score did without it")
+    #expect(!partial.firstOrderLevel, "a file from before the first-order level used the mean")
     #expect(throws: DecodingError.self) { try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"capsuleMarginVoxels": [1]}"#.utf8)) }
   }
 
