@@ -173,21 +173,25 @@ struct HypointenseMaps: Sendable {
     let liverWeight = Volume(grid: grid, voxels: liver.map { Float($0 != 0 ? 1 : 0) })
     var liverSmooth: [Double: [Float]] = [:]
 
-    /// Darkness of `image` against the local level of the parenchyma (`background`), smoothed
-    /// inside the liver with σ `sigmaMM`.
-    func darkness(_ image: [Float], _ background: LocalLevel, sigmaMM: Double = settings.smoothingSigmaMM) -> [Float] {
+    /// `image` over the local level of the parenchyma (`background`), inside the liver.
+    func ratio(_ image: [Float], _ background: LocalLevel) -> [Float] {
       let level = background.level(of: image)
       var ratio = [Float](repeating: 0, count: image.count)
       for n in ratio.indices where liver[n] != 0 {
         ratio[n] = level[n] > 1 ? image[n] / level[n] : 1
       }
+      return ratio
+    }
+    /// Darkness (1 − ratio) smoothed inside the liver with σ `sigmaMM`.
+    func darkness(ratio: [Float], sigmaMM: Double = settings.smoothingSigmaMM) -> [Float] {
       let smooth = GaussianSmoothing.smooth(Volume(grid: grid, voxels: ratio), sigmaMM: sigmaMM).voxels
       if liverSmooth[sigmaMM] == nil { liverSmooth[sigmaMM] = GaussianSmoothing.smooth(liverWeight, sigmaMM: sigmaMM).voxels }
       let weight = liverSmooth[sigmaMM]!
-      var dark = [Float](repeating: 0, count: image.count)
+      var dark = [Float](repeating: 0, count: ratio.count)
       for n in dark.indices where liver[n] != 0 { dark[n] = 1 - smooth[n] / max(weight[n], 1e-3) }
       return dark
     }
+    func darkness(_ image: [Float], _ background: LocalLevel) -> [Float] { darkness(ratio: ratio(image, background)) }
     func statistics(_ values: [Float], within mask: [UInt8]) -> RobustStatistics? {
       RobustStatistics(of: Volume(grid: grid, voxels: values), within: Volume(grid: grid, voxels: mask))
     }
@@ -208,8 +212,9 @@ struct HypointenseMaps: Sendable {
     let excluded = Morphology.dilate(obvious, dims: d, radius: SIMD3(1, 1, 1))
     reference = (0..<liver.count).map { reference[$0] != 0 && excluded[$0] == 0 ? Float(1) : 0 }
     background = LocalLevel(weight: reference, grid: grid, sigmaMM: settings.backgroundSigmaMM, firstOrder: settings.firstOrderLevel)
-    dn = darkness(nativeBox, background)
-    dv = darkness(venousBox, background)
+    let (nativeRatio, venousRatio) = (ratio(nativeBox, background), ratio(venousBox, background))
+    dn = darkness(ratio: nativeRatio)
+    dv = darkness(ratio: venousRatio)
     let parenchyma = (0..<liver.count).map { inner[$0] != 0 && reference[$0] != 0 ? UInt8(1) : 0 }
     guard let ns = statistics(dn, within: parenchyma), let vs = statistics(dv, within: parenchyma) else { return nil }
     // T2 through world coordinates: brightness is the negative of darkness.
@@ -231,14 +236,15 @@ struct HypointenseMaps: Sendable {
           }
         }
       }
-      let bright = darkness(sampled, background).map { -$0 }
+      let t2Ratio = ratio(sampled, background)
+      let bright = darkness(ratio: t2Ratio).map { -$0 }
       if let stats = statistics(bright, within: parenchyma) {
         (bt, ts) = (bright, stats)
       }
       let sigma = settings.jointSmoothingSigmaMM
       if settings.jointLevel > 0, sigma > 0, sigma != settings.smoothingSigmaMM, ts != nil {
-        let fn = darkness(nativeBox, background, sigmaMM: sigma), fv = darkness(venousBox, background, sigmaMM: sigma)
-        let ft = darkness(sampled, background, sigmaMM: sigma).map { -$0 }
+        let fn = darkness(ratio: nativeRatio, sigmaMM: sigma), fv = darkness(ratio: venousRatio, sigmaMM: sigma)
+        let ft = darkness(ratio: t2Ratio, sigmaMM: sigma).map { -$0 }
         if let a = statistics(fn, within: parenchyma), let b = statistics(fv, within: parenchyma), let c = statistics(ft, within: parenchyma) {
           fineMaps = JointMaps(nativeDarkness: fn, venousDarkness: fv, t2Brightness: ft, nativeStatistics: a, venousStatistics: b, t2Statistics: c)
         }
@@ -458,7 +464,7 @@ struct LocalLevel {
         return (c0, c1, Float(min(max(u - Double(c0), 0), 1)))
       }
     }
-    let weights = Self.blockSums(weight, weight: nil, dims: d, block: block, coarse: coarse)
+    let weights = Self.momentSums(nil, weight: weight, dims: d, block: block, coarse: coarse, products: [(-1, -1)])[0]
     let smoothWeights = GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: weights), sigmaMM: sigmaMM, method: .spatial).voxels
     var denominator = [Float](repeating: 0, count: weight.count)
     Self.interpolate(smoothWeights, into: &denominator, dims: d, coarse: coarse, axisWeights: axisWeights)
@@ -466,7 +472,7 @@ struct LocalLevel {
     if firstOrder {
       // Σw·u (3), then Σw·uᵢuⱼ (6).
       let pairs = [(0, -1), (1, -1), (2, -1), (0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)]
-      let sums = Self.momentSums(weight, weight: weight, dims: d, block: block, coarse: coarse, products: pairs)
+      let sums = Self.momentSums(nil, weight: weight, dims: d, block: block, coarse: coarse, products: pairs)
       positionMoments = [smoothWeights] + sums.map {
         GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: $0), sigmaMM: sigmaMM, method: .spatial).voxels
       }
@@ -479,7 +485,7 @@ struct LocalLevel {
   /// the weighted local plane for a first-order level.
   func level(of image: [Float]) -> [Float] {
     if let positionMoments { return planeLevel(of: image, moments: positionMoments) }
-    let sums = Self.blockSums(image, weight: weight, dims: dims, block: block, coarse: coarse)
+    let sums = Self.momentSums(image, weight: weight, dims: dims, block: block, coarse: coarse, products: [(-1, -1)])[0]
     let smoothSums = GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: sums), sigmaMM: sigmaMM, method: .spatial).voxels
     var level = [Float](repeating: 0, count: image.count)
     Self.interpolate(smoothSums, into: &level, dims: dims, coarse: coarse, axisWeights: axisWeights)
@@ -570,12 +576,13 @@ struct LocalLevel {
   }
 
   /// Per block, Σ weight·values·uᵢ·uⱼ for each product (i, j) (−1 stands for no factor), u the
-  /// fine voxel's position in block units, over voxels of non-zero weight. With `values` the
-  /// weight itself the sums are of the weight alone.
+  /// fine voxel's position in block units, over voxels of non-zero weight; without `values`,
+  /// Σ weight·uᵢ·uⱼ. With the product (−1, −1) these are the plain block sums of the mean.
   private static func momentSums(
-    _ values: [Float], weight: [Float], dims d: SIMD3<Int>, block: SIMD3<Int>, coarse: SIMD3<Int>, products: [(Int, Int)]
+    _ values: [Float]?, weight: [Float], dims d: SIMD3<Int>, block: SIMD3<Int>, coarse: SIMD3<Int>, products: [(Int, Int)]
   ) -> [[Float]] {
-    let alone = values == weight
+    let alone = values == nil
+    let values = values ?? weight
     let nodes = coarse.x * coarse.y * coarse.z, count = products.count
     // Factor indices into (ux, uy, uz, 1), −1 standing for no factor.
     let first = products.map { $0.0 < 0 ? 3 : $0.0 }, second = products.map { $0.1 < 0 ? 3 : $0.1 }
@@ -600,20 +607,6 @@ struct LocalLevel {
       }
     }
     return (0..<count).map { p in (0..<nodes).map { flat[$0 * count + p] } }
-  }
-
-  /// Σ values·weight per block (Σ values without a weight), over voxels of non-zero weight
-  /// (`values` itself when no weight is given).
-  private static func blockSums(_ values: [Float], weight: [Float]?, dims d: SIMD3<Int>, block: SIMD3<Int>, coarse: SIMD3<Int>) -> [Float] {
-    let w = weight ?? values
-    var sums = [Float](repeating: 0, count: coarse.x * coarse.y * coarse.z)
-    for k in 0..<d.z {
-      for j in 0..<d.y {
-        let row = d.x * (j + d.y * k), crow = coarse.x * (j / block.y + coarse.y * (k / block.z))
-        for i in 0..<d.x where w[row + i] != 0 { sums[crow + i / block.x] += weight == nil ? values[row + i] : values[row + i] * w[row + i] }
-      }
-    }
-    return sums
   }
 
   /// Trilinear interpolation of a coarse grid back to every fine voxel.
