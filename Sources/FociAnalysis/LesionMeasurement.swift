@@ -107,9 +107,9 @@ struct LesionContext: @unchecked Sendable {
     let venousIso = enhancement["venous"].map { $0.grade == .moderate } ?? false
     let t2Bright = t2.contains { signal[$0.0]?.grade == .hyperintense }
     let flags = LesionReport.Flags(
-      small: geometry.feretDiameterMM < settings.smallDiameterMM,
+      small: geometry.maxDiameterMM < settings.smallDiameterMM,
       arterialOnly: venousIso && !t2Bright,
-      shuntLike: touches && !t2Bright && geometry.feretDiameterMM <= settings.shuntMaxDiameterMM
+      shuntLike: touches && !t2Bright && geometry.maxDiameterMM <= settings.shuntMaxDiameterMM
         && baseShare >= (t2.isEmpty ? settings.shuntBaseShare : settings.shuntBaseShareWithT2))
 
     let voxelVolume = abs(grid.voxelToWorld.determinant)
@@ -186,7 +186,7 @@ struct LesionContext: @unchecked Sendable {
     let zones = ConnectedComponents.labelRuns(mask, connectivity: .corners26)
     guard let largest = zones.voxelCounts.indices.max(by: { zones.voxelCounts[$0] < zones.voxelCounts[$1] }) else { return 0 }
     let runs = LesionRuns(zones.componentLabels().labels, count: zones.count)
-    return LesionGeometry(runs: runs.lesions[largest], grid: box).feretDiameterMM
+    return LesionGeometry(runs: runs.lesions[largest], grid: box).maxDiameterMM
   }
 
   /// |median arterial subtraction of the solid part − the parenchyma's| over the median

@@ -155,8 +155,8 @@ public enum StudyAnalysis {
       lesionCount: lesionCount, liverVolumeML: liverVolume / 1000,
       lesionVolumeML: lesions.reduce(0) { $0 + $1.geometry.volumeMM3 } / 1000,
       burdenPercent: liverVolume > 0 ? 100 * lesionInLiver / liverVolume : 0,
-      smallestLesionMM: lesions.map(\.geometry.feretDiameterMM).min(),
-      largestLesionMM: lesions.map(\.geometry.feretDiameterMM).max(),
+      smallestLesionMM: lesions.map(\.geometry.maxDiameterMM).min(),
+      largestLesionMM: lesions.map(\.geometry.maxDiameterMM).max(),
       largestAvascularZoneMM: lesions.map(\.avascular.largestZoneDiameterMM).filter { $0 > 0 }.max(),
       flagCounts: [
         "small": lesions.count { $0.flags.small }, "arterialOnly": lesions.count { $0.flags.arterialOnly },

@@ -67,8 +67,8 @@ public struct CohortStatistics: Sendable, Codable, Equatable {
     classShares = counts.mapValues { Double($0) / total }
   }
 
-  /// Larger Feret diameter first; ties by lesion id, so the choice never depends on order.
+  /// Larger max diameter first; ties by lesion id, so the choice never depends on order.
   static func larger(_ a: LesionReport, _ b: LesionReport) -> Bool {
-    a.geometry.feretDiameterMM != b.geometry.feretDiameterMM ? a.geometry.feretDiameterMM > b.geometry.feretDiameterMM : a.id < b.id
+    a.geometry.maxDiameterMM != b.geometry.maxDiameterMM ? a.geometry.maxDiameterMM > b.geometry.maxDiameterMM : a.id < b.id
   }
 }

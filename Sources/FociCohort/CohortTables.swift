@@ -124,7 +124,7 @@ public enum CohortTables {
     let centre = g.centroidMM + Array(repeating: Double.nan, count: max(0, 3 - g.centroidMM.count))
     return [
       id, "\(l.id)", number(centre[0]), number(centre[1]), number(centre[2]), "\(g.voxelCount)", number(g.volumeMM3 / 1000),
-      number(g.feretDiameterMM), number(g.axialLongDiameterMM), number(g.axialShortDiameterMM), number(g.equivalentSphereDiameterMM),
+      number(g.maxDiameterMM), number(g.axialLongDiameterMM), number(g.axialShortDiameterMM), number(g.equivalentSphereDiameterMM),
       l.shape.shapeClass.rawValue, l.shape.surfaceClass.rawValue, l.shape.contourClass.rawValue,
       l.enhancement["arterial"]?.grade.rawValue ?? "", l.enhancement["venous"]?.grade.rawValue ?? "",
       l.enhancement["delayed"]?.grade.rawValue ?? "", l.signal["nativeT1"]?.grade.rawValue ?? "", l.signal["t2"]?.grade.rawValue ?? "",

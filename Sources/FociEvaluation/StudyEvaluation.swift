@@ -3,7 +3,7 @@ import FociMeasurement
 
 /// Size of a lesion as evaluation compares it.
 public struct LesionSize: Sendable, Hashable, Codable {
-  /// Max 3D (Feret) diameter, mm.
+  /// Max 3D diameter, mm.
   public var diameterMM: Double
   public var volumeMM3: Double
 
@@ -12,15 +12,15 @@ public struct LesionSize: Sendable, Hashable, Codable {
     self.volumeMM3 = volumeMM3
   }
 
-  /// Sizes of every label of `labels` measured from its voxels: the exact Feret diameter
-  /// between voxel corners and the voxel volume. Used where no better figure is given (a
+  /// Sizes of every label of `labels` measured from its voxels: the max diameter of the
+  /// sampled lesion (`LesionGeometry.maxDiameterMM`) and the voxel volume. Used where no better figure is given (a
   /// user's annotation without truth.json, a label map without lesions.json).
   public static func measure(_ labels: LabelVolume) -> [Int: LesionSize] {
     let runs = LesionRuns(labels, count: Int(labels.maxLabel))
     var sizes: [Int: LesionSize] = [:]
     for (index, lesion) in runs.lesions.enumerated() where !lesion.isEmpty {
       let g = LesionGeometry(runs: lesion, grid: labels.grid)
-      sizes[index + 1] = LesionSize(diameterMM: g.feretDiameterMM, volumeMM3: g.volumeMM3)
+      sizes[index + 1] = LesionSize(diameterMM: g.maxDiameterMM, volumeMM3: g.volumeMM3)
     }
     return sizes
   }

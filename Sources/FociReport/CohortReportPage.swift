@@ -44,7 +44,7 @@ public enum CohortReportPage {
     page.line("<h2>Classes of each patient's \(CohortStatistics.classifiedPerPatient) largest lesions (\(s.classifiedLesions) lesions)</h2>")
     page.line(bars(s.classShares, reference: r.classShares, order: classOrder))
 
-    let diameters = done.flatMap { $0.1.lesions.map(\.geometry.feretDiameterMM) }
+    let diameters = done.flatMap { $0.1.lesions.map(\.geometry.maxDiameterMM) }
     let burdens = done.map { $0.1.summary.burdenPercent }
     page.line("<h2>Distributions</h2><div class=\"charts\">")
     page.line(histogram(diameters, edges: [0, 5, 10, 20, 30, 40, 60, 80, 100, 150, 200], title: "lesion max 3D diameter, mm (\(diameters.count) lesions)"))

@@ -38,7 +38,7 @@ public struct MontageScene: Sendable {
     self.lesions = lesions.map { l in
       let c = l.geometry.centroidVoxel
       return Lesion(
-        id: l.id, slice: l.geometry.axialSlice, centroid: SIMD3(c[0], c[1], c[2]), maxDiameterMM: l.geometry.feretDiameterMM,
+        id: l.id, slice: l.geometry.axialSlice, centroid: SIMD3(c[0], c[1], c[2]), maxDiameterMM: l.geometry.maxDiameterMM,
         flag: OutlineClass(l.flags))
     }
   }

@@ -69,10 +69,10 @@ struct Analyze: ParsableCommand {
     var lines = [
       String(format: "%d lesions, burden %.1f %% of a %.0f ml liver", s.lesionCount, s.burdenPercent, s.liverVolumeML)
     ]
-    if let largest = report.lesions.max(by: { $0.geometry.feretDiameterMM < $1.geometry.feretDiameterMM }) {
+    if let largest = report.lesions.max(by: { $0.geometry.maxDiameterMM < $1.geometry.maxDiameterMM }) {
       let g = largest.geometry
       lines.append(String(
-        format: "largest: lesion %d, %.1f mm (axial %.1f × %.1f mm), %.2f ml, %@, arterial %@", largest.id, g.feretDiameterMM,
+        format: "largest: lesion %d, %.1f mm (axial %.1f × %.1f mm), %.2f ml, %@, arterial %@", largest.id, g.maxDiameterMM,
         g.axialLongDiameterMM, g.axialShortDiameterMM, g.volumeMM3 / 1000, largest.shape.shapeClass.rawValue,
         largest.enhancement["arterial"]?.grade.rawValue ?? "-"))
     }

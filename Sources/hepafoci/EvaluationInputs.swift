@@ -141,7 +141,7 @@ enum EvaluationSources {
         throw EvaluationInputError("\(path): schema \(d.schema) \(d.schemaVersion) is not hepafoci.lesions 1.x")
       }
       for lesion in d.lesions {
-        predictedSizes[lesion.id] = LesionSize(diameterMM: lesion.geometry.feretDiameterMM, volumeMM3: lesion.geometry.volumeMM3)
+        predictedSizes[lesion.id] = LesionSize(diameterMM: lesion.geometry.maxDiameterMM, volumeMM3: lesion.geometry.volumeMM3)
         shuntLike[lesion.id] = lesion.flags.shuntLike
       }
       guard d.lesions.count == Int(predictedLabels.maxLabel) else {

@@ -191,7 +191,7 @@ struct ShapeClassTests {
     #expect(l.signal["t2"]?.grade == .hyperintense && !l.flags.shuntLike)
     // Under the size bound it is flagged; over it (the same wedge, a lower bound) it is not.
     var bounded = AnalysisSettings()
-    bounded.shuntMaxDiameterMM = r.geometry.feretDiameterMM - 0.5
+    bounded.shuntMaxDiameterMM = r.geometry.maxDiameterMM - 0.5
     let capped = try StudyAnalysis.analyze(inputs, settings: bounded).report
     #expect(!StudyAnalysisTests.lesion(near: SIMD3(150, 70, 63), in: capped).flags.shuntLike)
   }

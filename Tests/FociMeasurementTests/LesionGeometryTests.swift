@@ -91,6 +91,50 @@ struct LesionGeometryTests {
     #expect(abs(g.axialLongDiameterMM - 2 * reach) <= Self.diagonal, "axial \(g.axialLongDiameterMM) vs \(2 * reach)")
   }
 
+  @Test("the sampled max diameter of seeded ellipsoids at random positions and turns: median error under 0.5 mm")
+  func sampledDiameter() {
+    var rng = SeededGenerator(seed: 11)
+    var sampled: [Double] = [], boxes: [Double] = []
+    for _ in 0..<60 {
+      // Semi-axes 2–20 mm (the longest first), any orientation, any sub-voxel position.
+      var axes = (0..<3).map { _ in Double.random(in: 2...20, using: &rng) }.sorted(by: >)
+      if Bool.random(using: &rng) { axes[1] = axes[0]; axes[2] = axes[0] }  // spheres too
+      let u = Self.unit(SIMD3((0..<3).map { _ in Double.random(in: -1...1, using: &rng) }))
+      var v = Self.unit(SIMD3((0..<3).map { _ in Double.random(in: -1...1, using: &rng) }))
+      v = Self.unit(v - (v * u).sum() * u)
+      let w = SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
+      let shift = SIMD3((0..<3).map { _ in Double.random(in: 0..<1, using: &rng) }) * Self.spacing
+      let reach = Int(axes[0] / 1.4) * 2 + 6
+      let (g, count) = Self.lesion(dims: SIMD3(reach, reach, Int(2 * axes[0] / 3.5) + 5)) { q in
+        let p = q - shift
+        let (x, y, z) = ((p * u).sum() / axes[0], (p * v).sum() / axes[1], (p * w).sum() / axes[2])
+        return x * x + y * y + z * z <= 1
+      }
+      guard count == 1 else { continue }
+      sampled.append(g.maxDiameterMM - 2 * axes[0])
+      boxes.append(g.feretDiameterMM - 2 * axes[0])
+      #expect(abs(g.maxDiameterMM - 2 * axes[0]) < 2.5, "semi-axes \(axes): \(g.maxDiameterMM)")
+    }
+    func median(_ values: [Double]) -> Double { let s = values.sorted(); return s[s.count / 2] }
+    #expect(sampled.count >= 55)
+    #expect(abs(median(sampled)) < 0.5, "median error \(median(sampled))")
+    #expect(median(sampled.map(abs)) < 0.7, "median absolute error \(median(sampled.map(abs)))")
+    // The voxel-box Feret, exact for the boxes, overstates these shapes by about a voxel.
+    #expect(median(boxes) > 1.2, "box Feret median error \(median(boxes))")
+  }
+
+  static func unit(_ v: SIMD3<Double>) -> SIMD3<Double> { v / (v * v).sum().squareRoot() }
+
+  @Test("a geometry decoded from a document without maxDiameterMM takes the box Feret diameter")
+  func decodesOlderDocuments() throws {
+    let (g, _) = Self.lesion(dims: SIMD3(12, 12, 6)) { ($0 * $0).sum() <= 25 }
+    var object = try #require(JSONSerialization.jsonObject(with: JSONEncoder().encode(g)) as? [String: Any])
+    #expect(object["maxDiameterMM"] as? Double == g.maxDiameterMM)
+    object["maxDiameterMM"] = nil
+    let old = try JSONDecoder().decode(LesionGeometry.self, from: JSONSerialization.data(withJSONObject: object))
+    #expect(old.maxDiameterMM == g.feretDiameterMM && old.volumeMM3 == g.volumeMM3 && old.axialSlice == g.axialSlice)
+  }
+
   /// The components of a seeded random mask as lesions.
   static func randomLesions(dims: SIMD3<Int>, density: Double, seed: UInt64) -> (runs: LesionRuns, voxelCounts: [Int], grid: Grid) {
     var rng = SeededGenerator(seed: seed)
@@ -114,6 +158,14 @@ struct LesionGeometryTests {
       for i in corners.indices { for j in corners.indices where j > i { best = max(best, ((corners[i] - corners[j]) * (corners[i] - corners[j])).sum()) } }
       #expect(abs(g.feretDiameterMM - best.squareRoot()) < 1e-9, "lesion \(index + 1)")
       #expect(g.voxelCount == voxelCounts[index])
+      // The sampled diameter from the brute-force Feret of the voxel centres.
+      var centres: [SIMD3<Double>] = []
+      for r in lesion { for x in r.x0..<r.x1 { centres.append(SIMD3(Double(x), Double(r.y), Double(r.z)) * Self.spacing) } }
+      var centreBest = 0.0
+      for i in centres.indices { for j in centres.indices where j > i { centreBest = max(centreBest, ((centres[i] - centres[j]) * (centres[i] - centres[j])).sum()) } }
+      let d = centreBest.squareRoot(), cell = Self.spacing.x * Self.spacing.y * Self.spacing.z
+      let expected = min(g.feretDiameterMM, max(g.equivalentSphereDiameterMM, d > 0 ? d + (2 * cell / d).squareRoot() : .infinity))
+      #expect(abs(g.maxDiameterMM - expected) < 1e-9, "lesion \(index + 1): \(g.maxDiameterMM) vs \(expected)")
     }
   }
 

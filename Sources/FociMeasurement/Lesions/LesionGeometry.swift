@@ -27,6 +27,15 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
   /// exact (between voxel corners on its convex hull), with its two ends in world mm.
   public var feretDiameterMM: Double
   public var feretEndpointsMM: [[Double]]
+  /// Max 3D diameter of the continuous lesion the voxels sample, the figure to compare with a
+  /// true or hand-measured diameter. The voxel-box Feret above overstates it by about a voxel
+  /// (2.6 mm median on the phantoms' true label maps at 1.4 × 1.4 × 3.5 mm), the Feret of the
+  /// voxel centres understates it by the depth of the outermost centres below the surface.
+  /// Where lattice points of cell volume V fall under a smooth tip of curvature radius ρ, the
+  /// expected depth of the shallowest is ½√(V/ρ); with ρ taken as half the centre diameter d
+  /// that adds √(2V/d) to d. Clamped between the equivalent-sphere diameter (no shape of this
+  /// volume is narrower) and the voxel-box Feret. Median error on those maps: +0.07 mm.
+  public var maxDiameterMM: Double
   /// Longest in-plane diameter on any slice (as a radiologist measures on axial images), the
   /// slice index, and the short axis: the lesion's extent on that slice perpendicular to it.
   public var axialLongDiameterMM: Double
@@ -160,8 +169,13 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
     axialShortDiameterMM = best.short
     axialSlice = best.slice
 
+    let centres = Self.centreHull(runs)
+    let centreDiameter = FarthestPair.find(centres.vertices.map { vector(SIMD3<Double>($0)) }).distance
+    let sampledDepths = centreDiameter > 0 ? (2 * voxelVolume / centreDiameter).squareRoot() : .infinity
+    maxDiameterMM = min(feretDiameterMM, max(equivalentSphereDiameterMM, centreDiameter + sampledDepths))
+
     let exposed = Self.exposedFaces(runs)
-    let hullRuns = Self.digitalHull(runs)
+    let hullRuns = Self.digitalHull(runs, centres: centres)
     let hullExposed = Self.exposedFaces(hullRuns)
     let hullVoxels = hullRuns.reduce(0) { $0 + $1.length }
     func length(_ v: SIMD3<Double>) -> Double { (v * v).sum().squareRoot() }
@@ -207,11 +221,9 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
     return exposed
   }
 
-  /// The digital convex hull of a lesion as runs: every voxel whose centre lies in the convex
-  /// hull of the lesion's voxel centres (exact: each row's interval comes from integer
-  /// half-space tests against the hull's faces).
-  static func digitalHull(_ runs: [LesionRuns.Run]) -> [LesionRuns.Run] {
-    // The hull of the voxel centres; per slice only the 2D hull's vertices can be extreme.
+  /// The convex hull of the lesion's voxel centres, in voxel indices.
+  static func centreHull(_ runs: [LesionRuns.Run]) -> LatticeHull {
+    // Per slice only the vertices of the 2D hull can be extreme.
     var points: [SIMD3<Int64>] = []
     for slice in LesionRuns.sliceRanges(runs) {
       var planar: [SIMD2<Int64>] = []
@@ -222,7 +234,14 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
       let z = Int64(runs[slice.lowerBound].z)
       for p in PlanarHull.vertices(&planar) { points.append(SIMD3(p.x, p.y, z)) }
     }
-    let hull = LatticeHull(points)
+    return LatticeHull(points)
+  }
+
+  /// The digital convex hull of a lesion as runs: every voxel whose centre lies in the convex
+  /// hull of the lesion's voxel centres (`centres`, from `centreHull`; exact: each row's
+  /// interval comes from integer half-space tests against the hull's faces).
+  static func digitalHull(_ runs: [LesionRuns.Run], centres hull: LatticeHull? = nil) -> [LesionRuns.Run] {
+    let hull = hull ?? centreHull(runs)
     let lowerY = runs.map(\.y).min()!, upperY = runs.map(\.y).max()!
     let lowerZ = runs.first!.z, upperZ = runs.last!.z
     guard !hull.triangles.isEmpty else {
@@ -260,5 +279,40 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
       }
     }
     return out
+  }
+}
+
+extension LesionGeometry {
+  private enum CodingKeys: String, CodingKey {
+    case voxelCount, volumeMM3, centroidVoxel, centroidMM, boundingBoxLower, boundingBoxUpper
+    case equivalentSphereDiameterMM, feretDiameterMM, feretEndpointsMM, maxDiameterMM
+    case axialLongDiameterMM, axialShortDiameterMM, axialSlice, principalAxes, principalAxisLengthsMM
+    case convexHullVolumeMM3, convexHullAreaMM2, surfaceAreaMM2, solidity, convexity
+  }
+
+  /// Decodes a geometry; documents written before `maxDiameterMM` existed (lesions schema
+  /// before 1.2) give their voxel-box Feret diameter in its place.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    voxelCount = try c.decode(Int.self, forKey: .voxelCount)
+    volumeMM3 = try c.decode(Double.self, forKey: .volumeMM3)
+    centroidVoxel = try c.decode([Double].self, forKey: .centroidVoxel)
+    centroidMM = try c.decode([Double].self, forKey: .centroidMM)
+    boundingBoxLower = try c.decode([Int].self, forKey: .boundingBoxLower)
+    boundingBoxUpper = try c.decode([Int].self, forKey: .boundingBoxUpper)
+    equivalentSphereDiameterMM = try c.decode(Double.self, forKey: .equivalentSphereDiameterMM)
+    feretDiameterMM = try c.decode(Double.self, forKey: .feretDiameterMM)
+    feretEndpointsMM = try c.decode([[Double]].self, forKey: .feretEndpointsMM)
+    maxDiameterMM = try c.decodeIfPresent(Double.self, forKey: .maxDiameterMM) ?? feretDiameterMM
+    axialLongDiameterMM = try c.decode(Double.self, forKey: .axialLongDiameterMM)
+    axialShortDiameterMM = try c.decode(Double.self, forKey: .axialShortDiameterMM)
+    axialSlice = try c.decode(Int.self, forKey: .axialSlice)
+    principalAxes = try c.decode([[Double]].self, forKey: .principalAxes)
+    principalAxisLengthsMM = try c.decode([Double].self, forKey: .principalAxisLengthsMM)
+    convexHullVolumeMM3 = try c.decode(Double.self, forKey: .convexHullVolumeMM3)
+    convexHullAreaMM2 = try c.decode(Double.self, forKey: .convexHullAreaMM2)
+    surfaceAreaMM2 = try c.decode(Double.self, forKey: .surfaceAreaMM2)
+    solidity = try c.decode(Double.self, forKey: .solidity)
+    convexity = try c.decode(Double.self, forKey: .convexity)
   }
 }
