@@ -9,6 +9,14 @@ public struct ComponentLabels: Sendable {
   /// Voxels in each component: `voxelCounts[id - 1]`.
   public var voxelCounts: [Int]
 
+  /// Wraps a map numbered 1...`voxelCounts.count` in raster order of first voxels, with the
+  /// voxels of each id.
+  public init(labels: LabelVolume, voxelCounts: [Int]) {
+    precondition(labels.maxLabel == UInt32(voxelCounts.count), "one voxel count per label")
+    self.labels = labels
+    self.voxelCounts = voxelCounts
+  }
+
   /// Number of components kept.
   public var count: Int { voxelCounts.count }
   public var grid: Grid { labels.grid }

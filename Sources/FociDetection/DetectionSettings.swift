@@ -20,6 +20,9 @@ public struct DetectionSettings: Sendable, Hashable, Codable {
   public var minimumVoxels = 3
   /// Fill each focus's enclosed holes, giving the lesion extent (default on).
   public var fillHoles = true
+  /// Layers a clearly enhancing focus may be trimmed by to its half-contrast edge
+  /// (`HalfContrastEdges`; default 2, 0 = off).
+  public var halfContrastLayers = 2
   /// Motion correction of the arterial phase (default: on, 20 mm bound, peak floor 0.05).
   public var motionCorrection: MotionCorrection? = MotionCorrection()
   /// The second channel for lesions that do not enhance more than the liver (native darkness
@@ -32,7 +35,7 @@ public struct DetectionSettings: Sendable, Hashable, Codable {
   // Decoding takes the default for every field a file lacks, so settings written by an older
   // version (before a field existed) still read back.
   private enum CodingKeys: String, CodingKey {
-    case threshold, smoothingSigmaMM, connectivity, minimumVoxels, fillHoles, motionCorrection, hypointense
+    case threshold, smoothingSigmaMM, connectivity, minimumVoxels, fillHoles, halfContrastLayers, motionCorrection, hypointense
   }
 
   public init(from decoder: any Decoder) throws {
@@ -43,6 +46,8 @@ public struct DetectionSettings: Sendable, Hashable, Codable {
     connectivity = try c.decodeIfPresent(Connectivity.self, forKey: .connectivity) ?? d.connectivity
     minimumVoxels = try c.decodeIfPresent(Int.self, forKey: .minimumVoxels) ?? d.minimumVoxels
     fillHoles = try c.decodeIfPresent(Bool.self, forKey: .fillHoles) ?? d.fillHoles
+    // Absent means off: files from before the trim reproduce their foci.
+    halfContrastLayers = try c.decodeIfPresent(Int.self, forKey: .halfContrastLayers) ?? 0
     // Absent means off: older files predate the channel, and `--no-hypointense` omits it.
     motionCorrection = try c.decodeIfPresent(MotionCorrection.self, forKey: .motionCorrection)
     hypointense = try c.decodeIfPresent(HypointenseChannel.self, forKey: .hypointense)

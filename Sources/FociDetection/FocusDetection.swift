@@ -76,7 +76,10 @@ public enum FocusDetection {
         Volume(grid: subtraction.grid, voxels: candidates), connectivity: settings.connectivity,
         minimumVoxels: settings.minimumVoxels)
       if settings.fillHoles { foci = HoleFilling.fillHoles(in: foci, connectivity: settings.connectivity) }
-      return foci
+      return HalfContrastEdges.trim(
+        foci, subtraction: subtraction.voxels, parenchyma: Float(liverStatistics.median), threshold: Float(thresholdValue(threshold)),
+        layers: settings.halfContrastLayers, connectivity: settings.connectivity, minimumVoxels: settings.minimumVoxels,
+        fillHoles: settings.fillHoles)
     }
 
     /// Liver voxels whose subtraction is above `threshold`.

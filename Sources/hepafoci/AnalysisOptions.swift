@@ -12,6 +12,8 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "Connectivity of foci: 6, 18 or 26.") var connectivity: Connectivity = .corners26
   @Option(help: "Smallest focus kept, in voxels.") var minVoxels = 3
   @Flag(help: "Do not fill the holes foci enclose (the lesion is then the enhancing part only).") var noFillHoles = false
+  @Option(help: "Layers a clearly enhancing focus may be trimmed by to where its subtraction is half its contrast over the liver (0 = off).")
+  var halfContrastLayers = 2
   @Flag(help: "Do not correct breath-hold shifts between phases.") var noMotionCorrection = false
   @Flag(help: "Arterial subtraction only: no second channel for lesions darker than the liver around them on native T1 (off vessels) or in the venous phase.")
   var noHypointense = false
@@ -49,6 +51,7 @@ struct AnalysisOptions: ParsableArguments {
 
   func validate() throws {
     guard minVoxels >= 1 else { throw ValidationError("--min-voxels must be at least 1.") }
+    guard halfContrastLayers >= 0 else { throw ValidationError("--half-contrast-layers must not be negative.") }
     guard k > 0, smoothing >= 0, maxShift > 0, (0...1).contains(minPeak), signalCutoff > 0, avascularK > 0 else {
       throw ValidationError("--k, --signal-cutoff and --avascular-k must be positive, --smoothing not negative, --min-peak within 0...1.")
     }
@@ -72,6 +75,7 @@ struct AnalysisOptions: ParsableArguments {
     s.detection.connectivity = connectivity
     s.detection.minimumVoxels = minVoxels
     s.detection.fillHoles = !noFillHoles
+    s.detection.halfContrastLayers = halfContrastLayers
     if noMotionCorrection {
       s.detection.motionCorrection = nil
     } else {
