@@ -77,7 +77,7 @@ public enum FocusDetection {
         minimumVoxels: settings.minimumVoxels)
       if settings.fillHoles { foci = HoleFilling.fillHoles(in: foci, connectivity: settings.connectivity) }
       return HalfContrastEdges.trim(
-        foci, subtraction: subtraction.voxels, parenchyma: Float(liverStatistics.median), threshold: Float(thresholdValue(threshold)),
+        foci, values: subtraction.voxels, parenchyma: Float(liverStatistics.median), threshold: Float(thresholdValue(threshold)),
         layers: settings.halfContrastLayers, connectivity: settings.connectivity, minimumVoxels: settings.minimumVoxels,
         fillHoles: settings.fillHoles)
     }

@@ -1,7 +1,8 @@
 import FociComponents
 import FociCore
 
-/// Trims clearly enhancing foci to their half-contrast boundary.
+/// Trims foci of clear contrast to their half-contrast boundary: enhancing foci on the
+/// subtraction, and the second channel's regions on their darkness score.
 ///
 /// A threshold of a few MADs over the parenchyma takes every voxel a strongly enhancing lesion
 /// covers even partly: with a lesion–liver contrast ten times the threshold's margin, a voxel
@@ -26,16 +27,16 @@ public enum HalfContrastEdges {
   /// The quantile of a focus's above-threshold voxels taken as its level.
   public static let levelQuantile = 0.75
 
-  /// `foci` trimmed on `subtraction` (the same grid): `parenchyma` is the liver's median
-  /// subtraction, `threshold` the value foci were cut at.
+  /// `foci` trimmed on `values` (the same grid; the subtraction, or a score): `parenchyma` is
+  /// the liver's typical value, `threshold` the value foci were cut at.
   public static func trim(
-    _ foci: ComponentLabels, subtraction: [Float], parenchyma: Float, threshold: Float, layers: Int,
-    connectivity: Connectivity, minimumVoxels: Int, fillHoles: Bool = true
+    _ foci: ComponentLabels, values subtraction: [Float], parenchyma: Float, threshold: Float, layers: Int,
+    connectivity: Connectivity, minimumVoxels: Int, fillHoles: Bool = true, quantile: Double = levelQuantile
   ) -> ComponentLabels {
     guard layers > 0, foci.count > 0 else { return foci }
     let grid = foci.grid
     var labels = foci.labels.labels32
-    let levels = halfLevels(labels, count: foci.count, subtraction: subtraction, parenchyma: parenchyma, threshold: threshold)
+    let levels = halfLevels(labels, count: foci.count, subtraction: subtraction, parenchyma: parenchyma, threshold: threshold, quantile: quantile)
     guard levels.contains(where: { $0 > -Float.infinity }) else { return foci }
 
     var remaining = foci.voxelCounts
@@ -62,7 +63,7 @@ public enum HalfContrastEdges {
 
   /// Per focus, the subtraction value halfway from the parenchyma to its level, or −∞ for foci
   /// that are not trimmed.
-  static func halfLevels(_ labels: [UInt32], count: Int, subtraction: [Float], parenchyma: Float, threshold: Float) -> [Float] {
+  static func halfLevels(_ labels: [UInt32], count: Int, subtraction: [Float], parenchyma: Float, threshold: Float, quantile: Double) -> [Float] {
     var voxels = [Int](repeating: 0, count: count)
     var above = [[Float]](repeating: [], count: count)
     for n in labels.indices where labels[n] != 0 {
@@ -73,7 +74,7 @@ public enum HalfContrastEdges {
     return (0..<count).map { c in
       guard !above[c].isEmpty, Double(above[c].count) >= minimumEnhancingShare * Double(voxels[c]) else { return -.infinity }
       above[c].sort()
-      let level = above[c][min(above[c].count - 1, Int(levelQuantile * Double(above[c].count)))]
+      let level = above[c][min(above[c].count - 1, Int(quantile * Double(above[c].count)))]
       let half = parenchyma + (level - parenchyma) / 2
       return half > threshold ? half : -.infinity
     }

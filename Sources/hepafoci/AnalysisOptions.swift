@@ -12,7 +12,7 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "Connectivity of foci: 6, 18 or 26.") var connectivity: Connectivity = .corners26
   @Option(help: "Smallest focus kept, in voxels.") var minVoxels = 3
   @Flag(help: "Do not fill the holes foci enclose (the lesion is then the enhancing part only).") var noFillHoles = false
-  @Option(help: "Layers a clearly enhancing focus may be trimmed by to where its subtraction is half its contrast over the liver (0 = off).")
+  @Option(help: "Layers a focus of clear contrast may be trimmed by to where it is half as far from the liver as its own level: enhancing foci on the subtraction, the hypointense channel's regions on their score (0 = off).")
   var halfContrastLayers = 2
   @Flag(help: "Do not correct breath-hold shifts between phases.") var noMotionCorrection = false
   @Flag(help: "Arterial subtraction only: no second channel for lesions darker than the liver around them on native T1 (off vessels) or in the venous phase.")
@@ -33,6 +33,8 @@ struct AnalysisOptions: ParsableArguments {
   var hypointenseJointSmoothing = 1.0
   @Flag(help: "Hypointense channel: the local liver level is a weighted mean, not a weighted local plane (the level of versions before 2026-11-29).")
   var hypointenseMeanLevel = false
+  @Option(help: "Hypointense channel: passes that take obviously dark voxels out of the liver level, so lesions wider than its window show whole (1 = a single pass).")
+  var hypointensePasses = 6
   @Option(help: "Hypointense channel: smallest T2 brightness of a seed against the local liver (0.30 = 30 %).") var hypointenseT2Contrast = 0.30
   @Option(help: "Largest shift applied by motion correction, mm.") var maxShift = 20.0
   @Option(help: "Weakest correlation peak (0...1) accepted by motion correction.") var minPeak = 0.05
@@ -59,8 +61,8 @@ struct AnalysisOptions: ParsableArguments {
     where !(0...1).contains(value) {
       throw ValidationError("\(name) must be within 0...1.")
     }
-    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0 else {
-      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing and --hypointense-t2-contrast not negative, --hypointense-grow within (0, 1], --hypointense-core and --hypointense-min-voxels at least 1.")
+    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
+      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing and --hypointense-t2-contrast not negative, --hypointense-grow within (0, 1], --hypointense-core, --hypointense-min-voxels and --hypointense-passes at least 1.")
     }
     guard ovalAxisRatio >= 1, lobulatedConvexity > 0, blurredEdge > 0, capsuleContact >= 0, shuntMaxDiameter > 0 else {
       throw ValidationError(
@@ -99,6 +101,8 @@ struct AnalysisOptions: ParsableArguments {
       h.jointLevel = hypointenseJoint
       h.jointSmoothingSigmaMM = hypointenseJointSmoothing
       h.firstOrderLevel = !hypointenseMeanLevel
+      h.exclusionPasses = hypointensePasses
+      h.halfContrastLayers = halfContrastLayers
       h.minimumT2Contrast = hypointenseT2Contrast
       s.detection.hypointense = h
     }

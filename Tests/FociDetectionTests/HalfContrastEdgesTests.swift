@@ -36,7 +36,7 @@ struct HalfContrastEdgesTests {
 
   static func trim(_ foci: ComponentLabels, _ subtraction: [Float], layers: Int = 2) -> ComponentLabels {
     HalfContrastEdges.trim(
-      foci, subtraction: subtraction, parenchyma: parenchyma, threshold: threshold, layers: layers,
+      foci, values: subtraction, parenchyma: parenchyma, threshold: threshold, layers: layers,
       connectivity: .corners26, minimumVoxels: 3)
   }
 
