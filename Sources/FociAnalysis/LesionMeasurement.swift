@@ -100,8 +100,10 @@ struct LesionContext: @unchecked Sendable {
     let axes = geometry.principalAxisLengthsMM
     let axisRatio = axes[1] > 0 ? axes[0] / axes[1] : 1
     let shapeClass =
-      geometry.solidity < settings.irregularSolidityBelow ? ShapeClass.irregular : axisRatio >= settings.ovalAxisRatio ? .oval : .round
-    let surfaceClass = geometry.convexity < settings.lobulatedConvexityBelow ? SurfaceClass.lobulated : .smooth
+      geometry.solidity < settings.irregularSolidityBelow || geometry.surfaceRoughness >= settings.irregularRoughnessAbove
+      ? ShapeClass.irregular : axisRatio >= settings.ovalAxisRatio ? .oval : .round
+    let lobulated = geometry.surfaceRoughness >= settings.lobulatedRoughnessAbove || geometry.convexity < settings.lobulatedConvexityBelow
+    let surfaceClass = lobulated ? SurfaceClass.lobulated : .smooth
     let contourClass = edgeWidth >= settings.blurredEdgeWidthMM ? ContourClass.blurred : .sharp
 
     let venousIso = enhancement["venous"].map { $0.grade == .moderate } ?? false

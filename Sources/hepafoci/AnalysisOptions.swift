@@ -43,8 +43,11 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "Lesions with a max 3D diameter under this (mm) are flagged small.") var smallDiameter = 5.0
   @Option(help: "Blood products: flagged when at least this share of voxels is bright on native T1.") var bloodProductsShare = 0.10
   @Option(help: "Shape: irregular under this solidity (voxels over the digital convex hull's).") var irregularSolidity = 0.90
-  @Option(help: "Shape: oval from this ratio of the longest to the middle principal axis.") var ovalAxisRatio = 1.4
-  @Option(help: "Surface: lobulated under this convexity (hull surface over lesion surface).") var lobulatedConvexity = 0.97
+  @Option(help: "Shape: irregular too from this radial roughness.") var irregularRoughness = 0.10
+  @Option(help: "Shape: oval from this ratio of the longest to the middle principal axis.") var ovalAxisRatio = 1.3
+  @Option(help: "Surface: lobulated from this radial roughness (RMS relative deviation of the boundary from its fitted ellipsoid, beyond voxel sampling).")
+  var lobulatedRoughness = 0.035
+  @Option(help: "Surface: lobulated too under this convexity (hull surface over lesion surface).") var lobulatedConvexity = 0.90
   @Option(help: "Contour: blurred from this edge width, mm (contrast over boundary gradient).") var blurredEdge = 5.3
   @Option(help: "Capsule contact distance, mm (0 = the largest voxel side).") var capsuleContact = 0.0
   @Option(help: "Shunt-like: touching the capsule with at least this share in the third of its depth nearest it (no T2 given).") var shuntBaseShare = 0.55
@@ -64,9 +67,9 @@ struct AnalysisOptions: ParsableArguments {
     guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
       throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing and --hypointense-t2-contrast not negative, --hypointense-grow within (0, 1], --hypointense-core, --hypointense-min-voxels and --hypointense-passes at least 1.")
     }
-    guard ovalAxisRatio >= 1, lobulatedConvexity > 0, blurredEdge > 0, capsuleContact >= 0, shuntMaxDiameter > 0 else {
+    guard ovalAxisRatio >= 1, lobulatedConvexity > 0, lobulatedRoughness > 0, irregularRoughness > 0, blurredEdge > 0, capsuleContact >= 0, shuntMaxDiameter > 0 else {
       throw ValidationError(
-        "--oval-axis-ratio must be at least 1, --lobulated-convexity, --blurred-edge and --shunt-max-diameter positive, --capsule-contact not negative.")
+        "--oval-axis-ratio must be at least 1, --lobulated-convexity, --lobulated-roughness, --irregular-roughness, --blurred-edge and --shunt-max-diameter positive, --capsule-contact not negative.")
     }
   }
 
@@ -112,7 +115,9 @@ struct AnalysisOptions: ParsableArguments {
     s.bloodProductsMinShare = bloodProductsShare
     s.irregularSolidityBelow = irregularSolidity
     s.ovalAxisRatio = ovalAxisRatio
+    s.irregularRoughnessAbove = irregularRoughness
     s.lobulatedConvexityBelow = lobulatedConvexity
+    s.lobulatedRoughnessAbove = lobulatedRoughness
     s.blurredEdgeWidthMM = blurredEdge
     s.capsuleContactMM = capsuleContact
     s.shuntBaseShare = shuntBaseShare

@@ -5,6 +5,7 @@ import FociCore
 import FociDetection
 import FociEvaluation
 import FociNIfTI
+import FociPhantom
 import Foundation
 
 extension LesionMatching.Rule: ExpressibleByArgument {}
@@ -58,6 +59,9 @@ struct Evaluate: ParsableCommand {
   struct StudyOutcome {
     var evaluation: StudyEvaluation
     var froc: Result<[Double: FROC.Counts], EvaluationInputError>?
+    /// What the class shares are compared from, when both are there.
+    var document: LesionsDocument?
+    var phantomTruth: PhantomTruth?
   }
 
   func run() throws {
@@ -96,9 +100,12 @@ struct Evaluate: ParsableCommand {
       }
       if frocNote == nil { froc = FROC(counts: summed) }
     }
+    let documents = outcomes.compactMap(\.document), truths = outcomes.compactMap(\.phantomTruth)
+    let classes = documents.count == outcomes.count && truths.count == outcomes.count
+      ? ClassShareComparison(measured: CohortStatistics(documents), truth: CohortTruthStatistics(truths)) : nil
     let document = EvaluationDocument(
       truth: truth, predictions: pred, matching: criteria, cohort: cohort, froc: froc, frocSkipped: frocNote,
-      studies: outcomes.map { StudyFigures($0.evaluation) })
+      classShares: classes, studies: outcomes.map { StudyFigures($0.evaluation) })
 
     try ExitStatus.makeOutputFolder(out)
     let data = try OutputJSON.encoder.encode(document)
@@ -124,13 +131,16 @@ struct Evaluate: ParsableCommand {
   static func evaluate(
     _ study: EvaluationStudy, criteria: LesionMatching.Criteria, thresholds: [Double]?
   ) throws(EvaluationInputError) -> StudyOutcome {
-    let (truth, prediction, document) = try EvaluationSources.load(study)
+    let (truth, prediction, document, phantom) = try EvaluationSources.load(study)
     let evaluation = StudyEvaluation(truth: truth, prediction: prediction, criteria: criteria)
-    guard let thresholds else { return StudyOutcome(evaluation: evaluation, froc: nil) }
+    func outcome(_ froc: Result<[Double: FROC.Counts], EvaluationInputError>?) -> StudyOutcome {
+      StudyOutcome(evaluation: evaluation, froc: froc, document: document, phantomTruth: phantom)
+    }
+    guard let thresholds else { return outcome(nil) }
     // A study without detection inputs drops the FROC for all; a damaged input is an error.
     let native: String, arterial: String, mask: String, venous: String?, t2: String?
     switch EvaluationSources.detectionInputs(study, document) {
-    case .failure(let why): return StudyOutcome(evaluation: evaluation, froc: .failure(why))
+    case .failure(let why): return outcome(.failure(why))
     case .success(let paths): (native, arterial, mask, venous, t2) = paths
     }
     let settings = document?.settings.detection ?? DetectionSettings()
@@ -157,9 +167,7 @@ struct Evaluate: ParsableCommand {
       reference = k
       if !ks.contains(k) { ks.append(k) }
     }
-    return StudyOutcome(
-      evaluation: evaluation,
-      froc: .success(FROC.Counts.sweep(preparation, thresholds: ks, reference: reference, truth: truth, criteria: criteria)))
+    return outcome(.success(FROC.Counts.sweep(preparation, thresholds: ks, reference: reference, truth: truth, criteria: criteria)))
   }
 }
 
@@ -176,7 +184,41 @@ struct EvaluationDocument: Encodable {
   var froc: FROC?
   /// Why there is no FROC (nil when there is one).
   var frocSkipped: String?
+  /// Class shares recovered against the truth's (phantom truth.json and analyze's
+  /// lesions.json for every study; nil otherwise).
+  var classShares: ClassShareComparison?
   var studies: [StudyFigures]
+}
+
+/// The class shares of SPEC §7 (over each patient's three largest lesions of at least 5 mm)
+/// measured by `analyze` against the phantom's truth, class by class.
+struct ClassShareComparison: Encodable {
+  struct Share: Encodable {
+    var truth: Double
+    var measured: Double
+  }
+  var lesionsPerPatient = CohortStatistics.classifiedPerPatient
+  var measuredLesions: Int
+  /// By class key ("shape.round", "surface.lobulated", "t2.hyperintense"...), shares 0...1.
+  var shares: [String: Share]
+  /// The class whose measured share is farthest from the truth's, and by how much (0...1).
+  var largestDifferenceClass: String
+  var largestDifference: Double
+
+  init(measured: CohortStatistics, truth: CohortTruthStatistics) {
+    measuredLesions = measured.classifiedLesions
+    var shares: [String: Share] = [:]
+    for key in Set(truth.classShares.keys).union(measured.classShares.keys) {
+      shares[key] = Share(truth: truth.classShares[key] ?? 0, measured: measured.classShares[key] ?? 0)
+    }
+    self.shares = shares
+    let worst = shares.max { a, b in
+      let (x, y) = (abs(a.value.measured - a.value.truth), abs(b.value.measured - b.value.truth))
+      return x != y ? x < y : a.key > b.key
+    }
+    largestDifferenceClass = worst?.key ?? ""
+    largestDifference = worst.map { abs($0.value.measured - $0.value.truth) } ?? 0
+  }
 }
 
 /// One study's line in evaluation.json.

@@ -108,7 +108,7 @@ enum EvaluationSources {
   static func existing(_ path: String) -> String? { FileManager.default.fileExists(atPath: path) ? path : nil }
 
   /// Truth and prediction of `study`, read and checked.
-  static func load(_ study: EvaluationStudy) throws(EvaluationInputError) -> (StudyTruth, StudyPrediction, LesionsDocument?) {
+  static func load(_ study: EvaluationStudy) throws(EvaluationInputError) -> (StudyTruth, StudyPrediction, LesionsDocument?, PhantomTruth?) {
     let truthLabels: LabelVolume, predictedLabels: LabelVolume
     var mimics: LabelVolume?
     do {
@@ -128,8 +128,10 @@ enum EvaluationSources {
 
     var truthSizes: [Int: LesionSize] = [:]
     var truthBurden: Double?
+    var phantom: PhantomTruth?
     if let path = study.truthJSON {
       let truth: PhantomTruth = try decode(path)
+      phantom = truth
       for lesion in truth.lesions { truthSizes[lesion.id] = LesionSize(diameterMM: lesion.maxDiameterMM, volumeMM3: lesion.volumeMM3) }
       truthBurden = truth.summary.burdenPercent
     }
@@ -153,7 +155,7 @@ enum EvaluationSources {
     let truth = StudyTruth(studyID: study.id, labels: truthLabels, mimics: mimics, sizes: truthSizes, burdenPercent: truthBurden)
     let prediction = StudyPrediction(
       labels: predictedLabels, sizes: predictedSizes, shuntLike: shuntLike, burdenPercent: document?.summary.burdenPercent)
-    return (truth, prediction, document)
+    return (truth, prediction, document, phantom)
   }
 
   static func decode<T: Decodable>(_ path: String) throws(EvaluationInputError) -> T {

@@ -98,6 +98,13 @@ enum EvaluationTables {
       agreement("volume error", c.errors.volumePercent, unit: " %"),
       agreement("burden error", c.errors.burdenPercentPoints, unit: " points"),
     ].compactMap { $0 }
+    if let s = d.classShares {
+      lines.append(
+        String(
+          format: "class shares (%d largest lesions per study, %d measured): largest difference %.1f points (%@: %.1f %% against %.1f %% true)",
+          s.lesionsPerPatient, s.measuredLesions, 100 * s.largestDifference, s.largestDifferenceClass,
+          100 * (s.shares[s.largestDifferenceClass]?.measured ?? 0), 100 * (s.shares[s.largestDifferenceClass]?.truth ?? 0)))
+    }
     lines.append("")
     if let f = d.froc {
       let ks = f.points.map(\.k)

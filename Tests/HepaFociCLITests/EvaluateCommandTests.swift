@@ -56,6 +56,19 @@ struct EvaluateCommandTests {
     #expect(Int(atThree["true_positives"]!) == counts["truePositives"])
     #expect(Int(atThree["false_positives"]!) == counts["falsePositives"])
     #expect(Int(atThree["mimic_detections"]!) == counts["mimicDetections"])
+
+    // Class shares: truth from truth.json, measured from lesions.json, the largest gap named.
+    let classes = try #require(json["classShares"] as? [String: Any])
+    let shares = try #require(classes["shares"] as? [String: [String: Double]])
+    #expect(shares["surface.lobulated"] != nil && shares["arterial.active"] != nil && shares["shape.round"] != nil)
+    let gaps = shares.mapValues { abs($0["measured"]! - $0["truth"]!) }
+    let largest = try #require(classes["largestDifference"] as? Double)
+    #expect(abs(largest - gaps.values.max()!) < 1e-12 && gaps[classes["largestDifferenceClass"] as! String] == largest)
+    for group in ["shape.", "surface.", "arterial."] {
+      let truthSum = shares.filter { $0.key.hasPrefix(group) }.values.reduce(0) { $0 + $1["truth"]! }
+      #expect(abs(truthSum - 1) < 1e-9, "\(group) \(truthSum)")
+    }
+    #expect(result.stdout.contains("class shares"), "\(result.stdout)")
   }
 
   /// The synthetic study as a user's annotated study: truth_labels.nii.gz with the analytic

@@ -59,6 +59,18 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
   /// Surface area of the digital convex hull over the lesion's, both by the ⅔ face rule: 1 for
   /// a digitally convex lesion, less for a lobulated one.
   public var convexity: Double
+  /// Radial roughness: the RMS relative deviation of the boundary voxels' centres from the
+  /// centred quadric (ellipsoid) fitted to them by least squares, less the part voxel
+  /// sampling explains: at each point, a depth uniform over the boundary layer's thickness
+  /// along the quadric's normal (a voxel is on the boundary when a face neighbour is outside,
+  /// so the layer is as thick as the largest voxel edge's reach along the normal; variance
+  /// w²/12), turned radial and relative to the radius there. Under 0.03 for
+  /// smooth ellipsoids at 1.4 × 1.4 × 3.5 mm; lobes and unions of blobs raise it.
+  /// 0 for lesions with under `roughnessMinimumBoundary` boundary voxels (too few to tell).
+  public var surfaceRoughness: Double
+
+  /// Boundary voxels a lesion needs before its roughness is measured.
+  public static let roughnessMinimumBoundary = 40
 
   /// Measures the lesion made of `runs` (raster order) on `grid`.
   public init(runs: [LesionRuns.Run], grid: Grid) {
@@ -191,6 +203,90 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
     solidity = hullVoxels > 0 ? n / Double(hullVoxels) : 1
     let hullSurface = (hullExposed * faceAreas).sum() * 2 / 3
     convexity = surfaceAreaMM2 > 0 ? hullSurface / surfaceAreaMM2 : 1
+    let boundary = Self.boundaryVoxels(runs, lower: lower, upper: upper).map { vector(SIMD3<Double>($0) - mean) }
+    surfaceRoughness = Self.roughness(boundary, voxelEdges: columns)
+  }
+
+  /// Centres of the voxels with a 6-neighbour outside the lesion, in voxel indices.
+  static func boundaryVoxels(_ runs: [LesionRuns.Run], lower: SIMD3<Int>, upper: SIMD3<Int>) -> [SIMD3<Int>] {
+    // A mask of the bounding box with a voxel of margin all round.
+    let size = upper &- lower &+ 3
+    var mask = [Bool](repeating: false, count: size.x * size.y * size.z)
+    func index(_ i: Int, _ j: Int, _ k: Int) -> Int { (i - lower.x + 1) + size.x * ((j - lower.y + 1) + size.y * (k - lower.z + 1)) }
+    for r in runs { for x in Int(r.x0)..<Int(r.x1) { mask[index(x, Int(r.y), Int(r.z))] = true } }
+    let (sy, sz) = (size.x, size.x * size.y)
+    var found: [SIMD3<Int>] = []
+    for r in runs {
+      for x in Int(r.x0)..<Int(r.x1) {
+        let n = index(x, Int(r.y), Int(r.z))
+        if !(mask[n - 1] && mask[n + 1] && mask[n - sy] && mask[n + sy] && mask[n - sz] && mask[n + sz]) {
+          found.append(SIMD3(x, Int(r.y), Int(r.z)))
+        }
+      }
+    }
+    return found
+  }
+
+  /// The radial roughness of boundary points `p` (world mm from the centroid): see
+  /// `surfaceRoughness`.
+  static func roughness(_ p: [SIMD3<Double>], voxelEdges: [SIMD3<Double>]) -> Double {
+    guard p.count >= roughnessMinimumBoundary else { return 0 }
+    // Least squares for the quadric pᵀMp = 1: six unknowns (xx, yy, zz, 2xy, 2xz, 2yz).
+    func terms(_ q: SIMD3<Double>) -> [Double] { [q.x * q.x, q.y * q.y, q.z * q.z, 2 * q.x * q.y, 2 * q.x * q.z, 2 * q.y * q.z] }
+    var normal = [[Double]](repeating: [Double](repeating: 0, count: 7), count: 6)
+    for q in p {
+      let t = terms(q)
+      for a in 0..<6 {
+        for b in 0..<6 { normal[a][b] += t[a] * t[b] }
+        normal[a][6] += t[a]
+      }
+    }
+    guard let m = Self.solve(normal) else { return 0 }
+    var squares = 0.0, sampling = 0.0
+    for q in p {
+      let t = terms(q)
+      var value = 0.0
+      for a in 0..<6 { value += m[a] * t[a] }
+      let deviation = max(value, 0).squareRoot() - 1
+      squares += deviation * deviation
+      // The quadric's normal (M·q), the boundary layer's thickness along it, and that error as a share
+      // of the radius there (|q|/√value), along the ray (divided by the normal's cosine to it).
+      let gradient = SIMD3(
+        m[0] * q.x + m[3] * q.y + m[4] * q.z, m[3] * q.x + m[1] * q.y + m[5] * q.z, m[4] * q.x + m[5] * q.y + m[2] * q.z)
+      let length = (q * q).sum().squareRoot(), g = (gradient * gradient).sum().squareRoot()
+      guard length > 0, g > 0, value > 0 else { continue }
+      let normal = gradient / g
+      let width = voxelEdges.reduce(0) { max($0, abs(($1 * normal).sum())) }
+      let cosine = max(0.3, (normal * q).sum() / length)
+      let relative = width / 12.0.squareRoot() / cosine / (length / value.squareRoot())
+      sampling += relative * relative
+    }
+    return max(0, (squares - sampling) / Double(p.count)).squareRoot()
+  }
+
+  /// Solves the linear system of an augmented matrix by Gaussian elimination with partial
+  /// pivoting; nil when it is singular.
+  static func solve(_ augmented: [[Double]]) -> [Double]? {
+    var a = augmented
+    let n = a.count
+    let scale = a.map { row in row.prefix(n).map(abs).max() ?? 0 }.max() ?? 0
+    guard scale > 0 else { return nil }
+    for column in 0..<n {
+      let pivot = (column..<n).max { abs(a[$0][column]) < abs(a[$1][column]) }!
+      guard abs(a[pivot][column]) > 1e-12 * scale else { return nil }
+      a.swapAt(column, pivot)
+      for row in (column + 1)..<n {
+        let f = a[row][column] / a[column][column]
+        if f != 0 { for c in column...n { a[row][c] -= f * a[column][c] } }
+      }
+    }
+    var x = [Double](repeating: 0, count: n)
+    for row in stride(from: n - 1, through: 0, by: -1) {
+      var sum = a[row][n]
+      for c in (row + 1)..<n { sum -= a[row][c] * x[c] }
+      x[row] = sum / a[row][row]
+    }
+    return x
   }
 
   /// Exposed voxel faces normal to x, y and z: run ends along x; along y and z, the parts of
@@ -287,11 +383,12 @@ extension LesionGeometry {
     case voxelCount, volumeMM3, centroidVoxel, centroidMM, boundingBoxLower, boundingBoxUpper
     case equivalentSphereDiameterMM, feretDiameterMM, feretEndpointsMM, maxDiameterMM
     case axialLongDiameterMM, axialShortDiameterMM, axialSlice, principalAxes, principalAxisLengthsMM
-    case convexHullVolumeMM3, convexHullAreaMM2, surfaceAreaMM2, solidity, convexity
+    case convexHullVolumeMM3, convexHullAreaMM2, surfaceAreaMM2, solidity, convexity, surfaceRoughness
   }
 
-  /// Decodes a geometry; documents written before `maxDiameterMM` existed (lesions schema
-  /// before 1.2) give their voxel-box Feret diameter in its place.
+  /// Decodes a geometry; documents written before `maxDiameterMM` and `surfaceRoughness`
+  /// existed (lesions schema before 1.2) give their voxel-box Feret diameter and 0 in their
+  /// place.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     voxelCount = try c.decode(Int.self, forKey: .voxelCount)
@@ -314,5 +411,6 @@ extension LesionGeometry {
     surfaceAreaMM2 = try c.decode(Double.self, forKey: .surfaceAreaMM2)
     solidity = try c.decode(Double.self, forKey: .solidity)
     convexity = try c.decode(Double.self, forKey: .convexity)
+    surfaceRoughness = try c.decodeIfPresent(Double.self, forKey: .surfaceRoughness) ?? 0
   }
 }
