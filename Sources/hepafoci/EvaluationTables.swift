@@ -65,8 +65,8 @@ enum EvaluationTables {
   static func agreement(_ name: String, _ a: Agreement?, unit: String) -> String? {
     guard let a else { return nil }
     return String(
-      format: "%@: median %+.2f%@ (IQR %+.2f to %+.2f), bias %+.2f, 95 %% limits %+.2f to %+.2f (n = %d)", name, a.median, unit,
-      a.lowerQuartile, a.upperQuartile, a.bias, a.lowerLimit, a.upperLimit, a.count)
+      format: "%@: median %+.2f%@ (IQR %+.2f to %+.2f; of |error| %.2f), bias %+.2f, 95 %% limits %+.2f to %+.2f (n = %d)", name,
+      a.median, unit, a.lowerQuartile, a.upperQuartile, a.medianAbsolute, a.bias, a.lowerLimit, a.upperLimit, a.count)
   }
 
   /// What `evaluate` prints.
