@@ -629,16 +629,22 @@ struct LocalLevel {
     flat.withUnsafeMutableBufferPointer { out in
       values.withUnsafeBufferPointer { v in
         weight.withUnsafeBufferPointer { w in
-          for k in 0..<d.z {
-            let uz = Float((Double(k) + 0.5) / Double(block.z) - 0.5)
-            for j in 0..<d.y {
-              let uy = Float((Double(j) + 0.5) / Double(block.y) - 0.5)
-              let row = d.x * (j + d.y * k), crow = coarse.x * (j / block.y + coarse.y * (k / block.z))
-              for i in 0..<d.x where w[row + i] != 0 {
-                let u = SIMD4<Float>(Float((Double(i) + 0.5) / Double(block.x) - 0.5), uy, uz, 1)
-                let base = alone ? w[row + i] : v[row + i] * w[row + i]
-                let target = (crow + i / block.x) * count
-                for p in 0..<count { out[target + p] += base * u[first[p]] * u[second[p]] }
+          // Layers of blocks in parallel: each writes only its own nodes, in the same order as
+          // a single thread would, so the sums do not depend on the thread count.
+          let shared = UncheckedSendable((out, v, w))
+          ParallelSlabs.forEach(count: coarse.z) { layer in
+            let (out, v, w) = shared.value
+            for k in (layer * block.z)..<min(d.z, (layer + 1) * block.z) {
+              let uz = Float((Double(k) + 0.5) / Double(block.z) - 0.5)
+              for j in 0..<d.y {
+                let uy = Float((Double(j) + 0.5) / Double(block.y) - 0.5)
+                let row = d.x * (j + d.y * k), crow = coarse.x * (j / block.y + coarse.y * layer)
+                for i in 0..<d.x where w[row + i] != 0 {
+                  let u = SIMD4<Float>(Float((Double(i) + 0.5) / Double(block.x) - 0.5), uy, uz, 1)
+                  let base = alone ? w[row + i] : v[row + i] * w[row + i]
+                  let target = (crow + i / block.x) * count
+                  for p in 0..<count { out[target + p] += base * u[first[p]] * u[second[p]] }
+                }
               }
             }
           }
