@@ -30,20 +30,20 @@ public enum HalfContrastEdges {
   /// `foci` trimmed on `values` (the same grid; the subtraction, or a score): `parenchyma` is
   /// the liver's typical value, `threshold` the value foci were cut at.
   public static func trim(
-    _ foci: ComponentLabels, values subtraction: [Float], parenchyma: Float, threshold: Float, layers: Int,
+    _ foci: ComponentLabels, values: [Float], parenchyma: Float, threshold: Float, layers: Int,
     connectivity: Connectivity, minimumVoxels: Int, fillHoles: Bool = true, quantile: Double = levelQuantile
   ) -> ComponentLabels {
     guard layers > 0, foci.count > 0 else { return foci }
     let grid = foci.grid
     var labels = foci.labels.labels32
-    let levels = halfLevels(labels, count: foci.count, subtraction: subtraction, parenchyma: parenchyma, threshold: threshold, quantile: quantile)
+    let levels = halfLevels(labels, count: foci.count, values: values, parenchyma: parenchyma, threshold: threshold, quantile: quantile)
     guard levels.contains(where: { $0 > -Float.infinity }) else { return foci }
 
     var remaining = foci.voxelCounts
     var peeling = levels
     var peeledAny = false
     for _ in 0..<layers {
-      let removals = outerVoxelsUnder(peeling, labels: labels, subtraction: subtraction, dims: grid.dims)
+      let removals = outerVoxelsUnder(peeling, labels: labels, values: values, dims: grid.dims)
       guard !removals.isEmpty else { break }
       var perFocus = [Int](repeating: 0, count: foci.count)
       for n in removals { perFocus[Int(labels[n]) - 1] += 1 }
@@ -61,15 +61,15 @@ public enum HalfContrastEdges {
     return fillHoles ? HoleFilling.fillHoles(in: kept, connectivity: connectivity) : kept
   }
 
-  /// Per focus, the subtraction value halfway from the parenchyma to its level, or −∞ for foci
+  /// Per focus, the value halfway from the parenchyma to its level, or −∞ for foci
   /// that are not trimmed.
-  static func halfLevels(_ labels: [UInt32], count: Int, subtraction: [Float], parenchyma: Float, threshold: Float, quantile: Double) -> [Float] {
+  static func halfLevels(_ labels: [UInt32], count: Int, values: [Float], parenchyma: Float, threshold: Float, quantile: Double) -> [Float] {
     var voxels = [Int](repeating: 0, count: count)
     var above = [[Float]](repeating: [], count: count)
     for n in labels.indices where labels[n] != 0 {
       let c = Int(labels[n]) - 1
       voxels[c] += 1
-      if subtraction[n] > threshold { above[c].append(subtraction[n]) }
+      if values[n] > threshold { above[c].append(values[n]) }
     }
     return (0..<count).map { c in
       guard !above[c].isEmpty, Double(above[c].count) >= minimumEnhancingShare * Double(voxels[c]) else { return -.infinity }
@@ -82,12 +82,12 @@ public enum HalfContrastEdges {
 
   /// Voxels of foci under their level with a 6-neighbour outside their focus (or at the
   /// volume's edge), in raster order; slices in parallel.
-  static func outerVoxelsUnder(_ levels: [Float], labels: [UInt32], subtraction: [Float], dims: SIMD3<Int>) -> [Int] {
+  static func outerVoxelsUnder(_ levels: [Float], labels: [UInt32], values: [Float], dims: SIMD3<Int>) -> [Int] {
     let (nx, ny, nz) = (dims.x, dims.y, dims.z)
     let plane = nx * ny
     var perSlice = [[Int]](repeating: [], count: nz)
     labels.withUnsafeBufferPointer { l in
-      subtraction.withUnsafeBufferPointer { s in
+      values.withUnsafeBufferPointer { s in
         perSlice.withUnsafeMutableBufferPointer { out in
           let shared = UncheckedSendable((l, s, out))
           ParallelSlabs.forEach(count: nz) { k in

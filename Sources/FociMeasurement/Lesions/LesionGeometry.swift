@@ -232,16 +232,18 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
   static func roughness(_ p: [SIMD3<Double>], voxelEdges: [SIMD3<Double>]) -> Double {
     guard p.count >= roughnessMinimumBoundary else { return 0 }
     // Least squares for the quadric pᵀMp = 1: six unknowns (xx, yy, zz, 2xy, 2xz, 2yz).
-    func terms(_ q: SIMD3<Double>) -> [Double] { [q.x * q.x, q.y * q.y, q.z * q.z, 2 * q.x * q.y, 2 * q.x * q.z, 2 * q.y * q.z] }
-    var normal = [[Double]](repeating: [Double](repeating: 0, count: 7), count: 6)
+    // The terms in a fixed-size vector (the last two lanes unused): no allocation per point.
+    func terms(_ q: SIMD3<Double>) -> SIMD8<Double> {
+      SIMD8(q.x * q.x, q.y * q.y, q.z * q.z, 2 * q.x * q.y, 2 * q.x * q.z, 2 * q.y * q.z, 0, 0)
+    }
+    var sums = [SIMD8<Double>](repeating: .zero, count: 6), right = SIMD8<Double>.zero
     for q in p {
       let t = terms(q)
-      for a in 0..<6 {
-        for b in 0..<6 { normal[a][b] += t[a] * t[b] }
-        normal[a][6] += t[a]
-      }
+      for a in 0..<6 { sums[a] += t[a] * t }
+      right += t
     }
-    guard let m = Self.solve(normal) else { return 0 }
+    let normal = (0..<6).map { a in (0..<6).map { sums[a][$0] } + [right[a]] }
+    guard let m = LinearSystem.solve(normal) else { return 0 }
     var squares = 0.0, sampling = 0.0
     for q in p {
       let t = terms(q)
@@ -262,31 +264,6 @@ public struct LesionGeometry: Sendable, Hashable, Codable {
       sampling += relative * relative
     }
     return max(0, (squares - sampling) / Double(p.count)).squareRoot()
-  }
-
-  /// Solves the linear system of an augmented matrix by Gaussian elimination with partial
-  /// pivoting; nil when it is singular.
-  static func solve(_ augmented: [[Double]]) -> [Double]? {
-    var a = augmented
-    let n = a.count
-    let scale = a.map { row in row.prefix(n).map(abs).max() ?? 0 }.max() ?? 0
-    guard scale > 0 else { return nil }
-    for column in 0..<n {
-      let pivot = (column..<n).max { abs(a[$0][column]) < abs(a[$1][column]) }!
-      guard abs(a[pivot][column]) > 1e-12 * scale else { return nil }
-      a.swapAt(column, pivot)
-      for row in (column + 1)..<n {
-        let f = a[row][column] / a[column][column]
-        if f != 0 { for c in column...n { a[row][c] -= f * a[column][c] } }
-      }
-    }
-    var x = [Double](repeating: 0, count: n)
-    for row in stride(from: n - 1, through: 0, by: -1) {
-      var sum = a[row][n]
-      for c in (row + 1)..<n { sum -= a[row][c] * x[c] }
-      x[row] = sum / a[row][row]
-    }
-    return x
   }
 
   /// Exposed voxel faces normal to x, y and z: run ends along x; along y and z, the parts of
