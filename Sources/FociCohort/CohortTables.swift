@@ -87,8 +87,10 @@ public enum CohortTables {
     return Summary(analysed: done, failed: failed, document: document, files: files)
   }
 
-  /// Writes the files into the folder, each atomically.
+  /// Writes the files into the folder, each atomically, after sweeping temporaries that a
+  /// killed run left half-written beside them.
   public static func write(_ files: [String: Data], into folder: CohortFolder) throws(StudyError) {
+    AtomicFile.removeStaleTemporaries(in: folder.path)
     for name in fileNames {
       try StudyPipeline.writeAtomically(files[name] ?? Data(), to: folder.path + "/" + name)
     }

@@ -53,9 +53,9 @@ public enum StudyPipeline {
   /// Writes `data` to `path` through a temporary file in the same folder.
   public static func writeAtomically(_ data: Data, to path: String) throws(StudyError) {
     do {
-      try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+      try AtomicFile.write(path, bytes: data)
     } catch {
-      throw StudyError(stage: .write, kind: .cannotWrite, message: "\(path): could not be written: \(error.localizedDescription)")
+      throw StudyError(stage: .write, kind: .cannotWrite, message: error.description)
     }
   }
 }

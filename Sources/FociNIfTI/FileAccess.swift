@@ -1,3 +1,4 @@
+import FociCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -68,36 +69,12 @@ enum FileAccess {
     return stat(path, &info) == 0
   }
 
-  /// Writes `pieces` one after another to a temporary file beside `path`, then renames it to
-  /// `path`. Readers never see a partial file; on any failure the temporary file is removed
-  /// and `path` is left as it was.
+  /// Writes `pieces` atomically (see ``AtomicFile``).
   static func writeAtomically(_ path: String, pieces: [UnsafeRawBufferPointer]) throws(NIfTIError) {
-    let slash = path.lastIndex(of: "/")
-    let folder = slash.map { String(path[..<$0]) } ?? "."
-    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    let temporary = (folder.isEmpty ? "" : folder + "/") + ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw .writeFailed(path: path, reason: message(errno)) }
-    var failure: NIfTIError?
-    outer: for piece in pieces {
-      var done = 0
-      while done < piece.count {
-        let n = write(fd, piece.baseAddress! + done, Swift.min(piece.count - done, 1 << 30))
-        if n < 0 {
-          if errno == EINTR { continue }
-          failure = .writeFailed(path: path, reason: message(errno))
-          break outer
-        }
-        done += n
-      }
-    }
-    if close(fd) != 0, failure == nil { failure = .writeFailed(path: path, reason: message(errno)) }
-    if failure == nil, rename(temporary, path) != 0 {
-      failure = .writeFailed(path: path, reason: message(errno))
-    }
-    if let failure {
-      unlink(temporary)
-      throw failure
+    do {
+      try AtomicFile.write(path, pieces: pieces)
+    } catch {
+      throw .writeFailed(path: path, reason: error.reason)
     }
   }
 

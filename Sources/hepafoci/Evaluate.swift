@@ -121,9 +121,9 @@ struct Evaluate: ParsableCommand {
 
   private func write(_ data: Data, _ name: String) throws {
     do {
-      try data.write(to: URL(fileURLWithPath: out + "/" + name), options: .atomic)
+      try AtomicFile.write(out + "/" + name, bytes: data)
     } catch {
-      ExitStatus.report("\(out)/\(name): could not be written: \(error.localizedDescription)")
+      ExitStatus.report(error.description)
       throw ExitCode(ExitStatus.cannotCreate)
     }
   }

@@ -98,9 +98,9 @@ public enum PhantomWriter {
       text += ([id] + files).joined(separator: "\t") + "\n"
     }
     do {
-      try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+      try AtomicFile.write(path, bytes: text.utf8)
     } catch {
-      throw .writeFailed(path: path, reason: error.localizedDescription)
+      throw .writeFailed(path: path, reason: error.reason)
     }
   }
 
@@ -108,10 +108,14 @@ public enum PhantomWriter {
   static func writeJSON<T: Encodable>(_ value: T, to path: String) throws(PhantomError) {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data: Data
+    do { data = try encoder.encode(value) } catch {
+      throw .writeFailed(path: path, reason: "cannot be encoded: \(error)")
+    }
     do {
-      try encoder.encode(value).write(to: URL(fileURLWithPath: path), options: .atomic)
+      try AtomicFile.write(path, bytes: data)
     } catch {
-      throw .writeFailed(path: path, reason: error.localizedDescription)
+      throw .writeFailed(path: path, reason: error.reason)
     }
   }
 
