@@ -34,7 +34,7 @@ struct AnalysisOptions: ParsableArguments {
   @Flag(help: "Hypointense channel: the local liver level is a weighted mean, not a weighted local plane (the level of versions before 2026-11-29).")
   var hypointenseMeanLevel = false
   @Option(help: "Hypointense channel: passes that take obviously dark voxels out of the liver level, so lesions wider than its window show whole (1 = a single pass).")
-  var hypointensePasses = 6
+  var hypointensePasses = 2
   @Option(help: "Hypointense channel: smallest T2 brightness of a seed against the local liver (0.30 = 30 %).") var hypointenseT2Contrast = 0.30
   @Option(help: "Largest shift applied by motion correction, mm.") var maxShift = 20.0
   @Option(help: "Weakest correlation peak (0...1) accepted by motion correction.") var minPeak = 0.05
