@@ -59,9 +59,11 @@ public enum GaussianSmoothing {
   }
 
   /// One 1D convolution along `axis`, edge voxels repeated. Along x each row is copied into a
-  /// buffer padded with its edge values, so the inner loop has no bounds logic; along every
-  /// axis whole rows are weighted and added tap by tap, so the inner loop runs over contiguous x. Slices (for
-  /// x and y) or output planes (for z) run in parallel.
+  /// buffer padded with its edge values, so the inner loop has no bounds logic; along y and z
+  /// the rows under the kernel's taps (clamped at the edges) are summed. Either way an output
+  /// row is summed eight voxels at a time over all taps in registers, in tap order, so every
+  /// voxel's sum is ordered as a tap-by-tap loop would order it. Slices (for x and y) or output
+  /// planes (for z) run in parallel.
   static func pass(_ input: [Float], dims: SIMD3<Int>, axis: Int, kernel: [Float]) -> [Float] {
     let radius = kernel.count / 2
     let (nx, ny, nz) = (dims.x, dims.y, dims.z)
@@ -73,44 +75,59 @@ public enum GaussianSmoothing {
           let w = UncheckedSendable(weights)
           ParallelSlabs.forEach(count: nz) { k in
             let taps = w.value
+            let rows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: taps.count)
+            defer { rows.deallocate() }
             if axis == 0 {
               let line = UnsafeMutablePointer<Float>.allocate(capacity: nx + 2 * radius)
               defer { line.deallocate() }
+              for t in 0..<taps.count { rows[t] = UnsafePointer(line + t) }
               for j in 0..<ny {
                 let row = src.value.baseAddress! + nx * (j + ny * k)
                 line.update(repeating: row[0], count: radius)
                 (line + radius).update(from: row, count: nx)
                 (line + radius + nx).update(repeating: row[nx - 1], count: radius)
-                let target = dst.value.baseAddress! + nx * (j + ny * k)
-                // Tap by tap over the whole row: the inner loop is contiguous and vectorises
-                // (a dot product per voxel does not, float sums being ordered).
-                let first = taps[0]
-                for i in 0..<nx { target[i] = first * line[i] }
-                for t in 1..<taps.count {
-                  let weight = taps[t]
-                  let shifted = line + t
-                  for i in 0..<nx { target[i] += weight * shifted[i] }
-                }
+                weightedSum(rows: rows, weights: taps, count: nx, fromZero: false, into: dst.value.baseAddress! + nx * (j + ny * k))
               }
             } else {
               for j in 0..<ny {
-                let target = dst.value.baseAddress! + nx * (j + ny * k)
-                target.update(repeating: 0, count: nx)
                 for t in 0..<taps.count {
                   let (y, z) =
                     axis == 1
                     ? (min(ny - 1, max(0, j + t - radius)), k)
                     : (j, min(nz - 1, max(0, k + t - radius)))
-                  let row = src.value.baseAddress! + nx * (y + ny * z)
-                  let weight = taps[t]
-                  for i in 0..<nx { target[i] += weight * row[i] }
+                  rows[t] = UnsafePointer(src.value.baseAddress! + nx * (y + ny * z))
                 }
+                weightedSum(rows: rows, weights: taps, count: nx, fromZero: true, into: dst.value.baseAddress! + nx * (j + ny * k))
               }
             }
           }
         }
         initialized = input.count
       }
+    }
+  }
+
+  /// `out[i] = Σₜ weights[t]·rows[t][i]` for i < `count`, added in tap order, starting from 0
+  /// (`fromZero`) or from the first product.
+  @inline(__always)
+  static func weightedSum(
+    rows: UnsafeMutablePointer<UnsafePointer<Float>>, weights: UnsafeBufferPointer<Float>, count: Int, fromZero: Bool,
+    into out: UnsafeMutablePointer<Float>
+  ) {
+    let taps = weights.count
+    var i = 0
+    while i + 8 <= count {
+      var sum = fromZero ? SIMD8<Float>(repeating: 0) + weights[0] * UnsafeRawPointer(rows[0] + i).loadUnaligned(as: SIMD8<Float>.self)
+        : weights[0] * UnsafeRawPointer(rows[0] + i).loadUnaligned(as: SIMD8<Float>.self)
+      for t in 1..<taps { sum += weights[t] * UnsafeRawPointer(rows[t] + i).loadUnaligned(as: SIMD8<Float>.self) }
+      UnsafeMutableRawPointer(out + i).storeBytes(of: sum, as: SIMD8<Float>.self)
+      i += 8
+    }
+    while i < count {
+      var sum = fromZero ? 0 + weights[0] * rows[0][i] : weights[0] * rows[0][i]
+      for t in 1..<taps { sum += weights[t] * rows[t][i] }
+      out[i] = sum
+      i += 1
     }
   }
 
