@@ -39,7 +39,7 @@ public enum HalfContrastEdges {
     // focus voxel has the same neighbours there as in the whole grid, pieces come in the same
     // raster order, and holes are the same (a background region reaching the shell reaches
     // the outside). Work in the box, paste back.
-    let box = Box(labels: full, dims: foci.grid.dims)
+    guard let box = VoxelBox.enclosing(nonZeroOf: full, dims: foci.grid.dims, margin: 1) else { return foci }
     let grid = Grid(dims: box.size, spacingMM: foci.grid.spacingMM)
     var labels = box.crop(full)
     let boxValues = box.crop(values)
@@ -66,68 +66,7 @@ public enum HalfContrastEdges {
     guard peeledAny else { return foci }
     var kept = renumbered(labels, focusCount: foci.count, grid: grid, connectivity: connectivity, minimumVoxels: minimumVoxels)
     if fillHoles { kept = HoleFilling.fillHoles(in: kept, connectivity: connectivity) }
-    return ComponentLabels(labels: LabelVolume(grid: foci.grid, labels: box.paste(kept.labels.labels32)), voxelCounts: kept.voxelCounts)
-  }
-
-  /// The labelled voxels' bounding box grown by one voxel, clipped to the grid.
-  struct Box {
-    let dims: SIMD3<Int>
-    let lower: SIMD3<Int>
-    let size: SIMD3<Int>
-
-    init(labels: [UInt32], dims: SIMD3<Int>) {
-      var lo = dims, hi = SIMD3<Int>(repeating: -1)
-      labels.withUnsafeBufferPointer { l in
-        for k in 0..<dims.z {
-          for j in 0..<dims.y {
-            let row = dims.x * (j + dims.y * k)
-            var first = -1, last = -1
-            for i in 0..<dims.x where l[row + i] != 0 {
-              if first < 0 { first = i }
-              last = i
-            }
-            guard first >= 0 else { continue }
-            lo = pointwiseMin(lo, SIMD3(first, j, k))
-            hi = pointwiseMax(hi, SIMD3(last, j, k))
-          }
-        }
-      }
-      self.dims = dims
-      lower = pointwiseMax(lo &- 1, .zero)
-      size = pointwiseMin(hi &+ 1, dims &- 1) &- lower &+ 1
-    }
-
-    func crop<T: BitwiseCopyable>(_ source: [T]) -> [T] {
-      let (d, lo, s) = (dims, lower, size)
-      return [T](unsafeUninitializedCapacity: s.x * s.y * s.z) { out, initialized in
-        source.withUnsafeBufferPointer { input in
-          for k in 0..<s.z {
-            for j in 0..<s.y {
-              let from = lo.x + d.x * (lo.y + j + d.y * (lo.z + k))
-              let to = s.x * (j + s.y * k)
-              for i in 0..<s.x { (out.baseAddress! + to + i).initialize(to: input[from + i]) }
-            }
-          }
-        }
-        initialized = s.x * s.y * s.z
-      }
-    }
-
-    /// `box` (cropped labels) in a whole grid of zeros.
-    func paste(_ box: [UInt32]) -> [UInt32] {
-      var out = [UInt32](repeating: 0, count: dims.x * dims.y * dims.z)
-      let (d, lo, s) = (dims, lower, size)
-      out.withUnsafeMutableBufferPointer { target in
-        for k in 0..<s.z {
-          for j in 0..<s.y {
-            let to = lo.x + d.x * (lo.y + j + d.y * (lo.z + k))
-            let from = s.x * (j + s.y * k)
-            for i in 0..<s.x { target[to + i] = box[from + i] }
-          }
-        }
-      }
-      return out
-    }
+    return ComponentLabels(labels: LabelVolume(grid: foci.grid, labels: box.paste(kept.labels.labels32, background: 0)), voxelCounts: kept.voxelCounts)
   }
 
   /// Per focus, the value halfway from the parenchyma to its level, or −∞ for foci

@@ -167,27 +167,11 @@ struct HypointenseMaps: Sendable {
     lower = bounds.lower
     dims = bounds.upper &- bounds.lower &+ 1
     let grid = Grid(dims: dims, spacingMM: native.grid.spacingMM)
-    let full = native.grid.dims
+    let box = VoxelBox(lower: bounds.lower, upper: bounds.upper, dims: native.grid.dims)
     let (lo, d) = (lower, dims)
-    func crop<T: BitwiseCopyable & Sendable>(_ source: [T]) -> [T] {
-      source.withUnsafeBufferPointer { s in
-        let input = UncheckedSendable(s)
-        return ParallelSlabs.array(count: d.x * d.y * d.z) { range, out in
-          // Row by row: `range` starts and ends anywhere, so copy the overlap of each row.
-          var n = range.lowerBound
-          while n < range.upperBound {
-            let row = n / d.x, i0 = n % d.x, j = row % d.y, k = row / d.y
-            let count = min(d.x - i0, range.upperBound - n)
-            let from = (lo.x + i0) + full.x * ((lo.y + j) + full.y * (lo.z + k))
-            for t in 0..<count { out[n - range.lowerBound + t] = input.value[from + t] }
-            n += count
-          }
-        }
-      }
-    }
-    let liver = crop(liverMask.voxels)
-    let nativeBox = crop(native.voxels), venousBox = crop(venous.voxels)
-    let claimed = crop(arterialCandidates)
+    let liver = box.crop(liverMask.voxels)
+    let nativeBox = box.crop(native.voxels), venousBox = box.crop(venous.voxels)
+    let claimed = box.crop(arterialCandidates)
     let inner = Morphology.erode(liver, dims: d, radius: SIMD3(settings.capsuleMarginVoxels[0], settings.capsuleMarginVoxels[1], settings.capsuleMarginVoxels[2]))
     let liverWeight = Volume(grid: grid, voxels: liver.map { Float($0 != 0 ? 1 : 0) })
     var liverSmooth: [Double: [Float]] = [:]
@@ -520,14 +504,17 @@ struct LocalLevel {
   /// interpolated back as its value at each voxel.
   private func planeLevel(of image: [Float], moments: [[Float]], inside mask: [UInt8]) -> [Float] {
     let pairs = [(-1, -1), (0, -1), (1, -1), (2, -1)]  // Σw·I, Σw·I·u
-    let sums0 = Self.momentSums(image, weight: weight, dims: dims, block: block, coarse: coarse, products: pairs)
-    let sums = sums0.map {
+    let sums = Self.momentSums(image, weight: weight, dims: dims, block: block, coarse: coarse, products: pairs).map {
       GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: $0), sigmaMM: sigmaMM, method: .spatial).voxels
     }
     let nodes = coarse.x * coarse.y * coarse.z
     // Per node: the plane's value at the origin of block coordinates and its slope.
     let sigmaBlocks = SIMD3((0..<3).map { sigmaMM / coarseGrid.spacingMM[$0] })
     let fullWeight = Double(block.x * block.y * block.z)
+    // Covariance of position (xx, xy, xz, yy, yz, zz) and of position with the image, under
+    // the window, with a ridge of 2 % of the window's own spread on each axis, so a sheet of
+    // weight one voxel thick gets no slope across it.
+    let ridge = 0.02 * sigmaBlocks * sigmaBlocks
     // Per node (in parallel; each node on its own): (offset, slope x, y, z) of value(u) = offset + slope·u.
     var fields = [SIMD4<Float>](repeating: .zero, count: nodes)
     let pieces = ParallelSlabs.ranges(total: nodes, pieces: 8)
@@ -543,10 +530,6 @@ struct LocalLevel {
           guard w > 1e-3 else { continue }
           let mean = SIMD3(Double(m1[c]), Double(m2[c]), Double(m3[c])) / w
           let level = Double(s0[c]) / w
-          // Covariance of position (xx, xy, xz, yy, yz, zz) and of position with the image, under
-          // the window, with a ridge of 2 % of the window's own spread on each axis, so a sheet of
-          // weight one voxel thick gets no slope across it.
-          let ridge = 0.02 * sigmaBlocks * sigmaBlocks
           let xx = Double(m4[c]) / w - mean.x * mean.x + ridge.x, xy = Double(m5[c]) / w - mean.x * mean.y
           let xz = Double(m6[c]) / w - mean.x * mean.z, yy = Double(m7[c]) / w - mean.y * mean.y + ridge.y
           let yz = Double(m8[c]) / w - mean.y * mean.z, zz = Double(m9[c]) / w - mean.z * mean.z + ridge.z

@@ -16,24 +16,9 @@ public enum DistanceTransform {
     // beyond the grid), and clamping any farther background voxel into the shell brings it
     // closer, so distances inside the box are exact when computed in the box alone.
     guard let (lower, upper) = mask.nonZeroBounds() else { return Volume(grid: mask.grid, repeating: 0) }
-    let first = pointwiseMax(lower &- 1, SIMD3(0, 0, 0)), last = pointwiseMin(upper &+ 1, mask.grid.dims &- 1)
-    let size = last &- first &+ 1
-    let dims = mask.grid.dims
-    var crop = [UInt8](repeating: 0, count: size.x * size.y * size.z)
-    for k in 0..<size.z {
-      for j in 0..<size.y {
-        let from = first.x + dims.x * (first.y + j + dims.y * (first.z + k))
-        for i in 0..<size.x { crop[i + size.x * (j + size.y * k)] = mask.voxels[from + i] }
-      }
-    }
-    let inner = distances(Volume(grid: Grid(dims: size, spacingMM: mask.grid.spacingMM), voxels: crop))
-    var out = [Float](repeating: 0, count: mask.grid.voxelCount)
-    for k in 0..<size.z {
-      for j in 0..<size.y {
-        let to = first.x + dims.x * (first.y + j + dims.y * (first.z + k))
-        for i in 0..<size.x { out[to + i] = inner[i + size.x * (j + size.y * k)] }
-      }
-    }
+    let box = VoxelBox(lower: lower, upper: upper, margin: 1, dims: mask.grid.dims)
+    let inner = distances(Volume(grid: Grid(dims: box.size, spacingMM: mask.grid.spacingMM), voxels: box.crop(mask.voxels)))
+    let out = box.paste(inner, background: 0)
     return Volume(grid: mask.grid, voxels: out)
   }
 
