@@ -1,5 +1,5 @@
 import CPNG
-import Foundation
+import FociCore
 
 /// PNG files through libpng's simplified API: every call into libpng is in this file.
 public enum PNGCodec {
@@ -9,52 +9,52 @@ public enum PNGCodec {
     public var description: String { "\(path): \(reason)" }
   }
 
-  /// Writes `image` as an 8-bit RGB PNG at `path`, under a temporary name renamed when whole.
+  /// Writes `image` as an 8-bit RGB PNG at `path`, atomically (`AtomicFile`).
   public static func write(_ image: RGBImage, to path: String) throws(Failure) {
-    let temporary = (path as NSString).deletingLastPathComponent.isEmpty
-      ? ".\(UUID().uuidString).png.part" : (path as NSString).deletingLastPathComponent + "/.\(UUID().uuidString).png.part"
-    var png = png_image()
-    png.version = UInt32(PNG_IMAGE_VERSION)
-    png.width = UInt32(image.width)
-    png.height = UInt32(image.height)
-    png.format = UInt32(PNG_FORMAT_RGB)
-    let ok = image.pixels.withUnsafeBufferPointer { pixels in
-      png_image_write_to_file(&png, temporary, 0, pixels.baseAddress, Int32(image.width * 3), nil)
-    }
-    guard ok != 0 else {
-      let reason = message(png)
-      png_image_free(&png)
-      unlink(temporary)
-      throw Failure(path: path, reason: "could not be written: \(reason)")
-    }
-    guard rename(temporary, path) == 0 else {
-      let reason = String(cString: strerror(errno))
-      unlink(temporary)
-      throw Failure(path: path, reason: "could not be put in place: \(reason)")
+    let bytes: [UInt8]
+    do { bytes = try encoded(image) } catch { throw Failure(path: path, reason: "could not be written: \(error)") }
+    do {
+      try AtomicFile.write(path, bytes: bytes)
+    } catch {
+      throw Failure(path: path, reason: "could not be written: \(error.reason)")
     }
   }
 
-  /// `image` as the bytes of an 8-bit RGB PNG (for pages that embed pictures).
+  /// `image` as the bytes of an 8-bit RGB PNG (for pages that embed pictures); empty when
+  /// libpng fails.
   public static func encode(_ image: RGBImage) -> [UInt8] {
+    (try? encoded(image)) ?? []
+  }
+
+  /// libpng's message for a failed encoding.
+  struct EncodingFailure: Error, CustomStringConvertible {
+    let description: String
+  }
+
+  /// `image` as the bytes of an 8-bit RGB PNG.
+  static func encoded(_ image: RGBImage) throws(EncodingFailure) -> [UInt8] {
     var png = png_image()
     png.version = UInt32(PNG_IMAGE_VERSION)
     png.width = UInt32(image.width)
     png.height = UInt32(image.height)
     png.format = UInt32(PNG_FORMAT_RGB)
-    return image.pixels.withUnsafeBufferPointer { pixels -> [UInt8] in
+    let result: Result<[UInt8], EncodingFailure> = image.pixels.withUnsafeBufferPointer { pixels in
       var size = 0
       // First call: the size; second: the bytes.
       guard png_image_write_to_memory(&png, nil, &size, 0, pixels.baseAddress, Int32(image.width * 3), nil) != 0, size > 0 else {
+        let reason = message(png)
         png_image_free(&png)
-        return []
+        return .failure(EncodingFailure(description: reason))
       }
       var bytes = [UInt8](repeating: 0, count: size)
       let ok = bytes.withUnsafeMutableBytes { out in
         png_image_write_to_memory(&png, out.baseAddress, &size, 0, pixels.baseAddress, Int32(image.width * 3), nil)
       }
+      let reason = message(png)
       png_image_free(&png)
-      return ok != 0 ? Array(bytes.prefix(size)) : []
+      return ok != 0 ? .success(Array(bytes.prefix(size))) : .failure(EncodingFailure(description: reason))
     }
+    return try result.get()
   }
 
   /// Reads any PNG as 8-bit RGB (grey, palette and alpha converted by libpng, composited on black).
