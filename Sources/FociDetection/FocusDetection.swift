@@ -149,6 +149,7 @@ public enum FocusDetection {
       } else {
         Subtraction.difference(arterial, minus: native)
       }
+    let unsmoothed = subtraction
     if settings.smoothingSigmaMM > 0 {
       subtraction = GaussianSmoothing.smooth(subtraction, sigmaMM: settings.smoothingSigmaMM)
     }
@@ -159,7 +160,7 @@ public enum FocusDetection {
     if let channel = settings.hypointense, let venousAligned {
       prepared.hypointense = HypointenseMaps(
         native: native, venous: venousAligned, t2: t2, liverMask: liverMask, arterialCandidates: prepared.arterialCandidates(settings.threshold),
-        settings: channel)
+        arterialMinusNative: unsmoothed, settings: channel)
     }
     return prepared
   }

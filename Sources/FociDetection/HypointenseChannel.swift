@@ -82,6 +82,19 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   /// Layers a region may be trimmed by to where its score is half its own level
   /// (`HalfContrastEdges`; default 2, 0 = off).
   public var halfContrastLayers = 2
+  /// Darkness in the motion-corrected arterial phase counts as T1 evidence in the joint
+  /// scores, off vessels as native darkness does (default true). A third of NET metastases
+  /// enhance less than the liver in the arterial phase, where the liver is brighter than
+  /// natively against the same scanner noise. It seeds nothing alone: on the benchmark cohort
+  /// that found 3 more lesions of 5–10 mm for 55 more false positives.
+  public var arterialDarkness = true
+  /// With a T2 image, voxels whose fused score (`HypointenseMaps.fuse`: robust z-scores of T2
+  /// brightness and of native and arterial darkness, summed and divided by the root of their
+  /// number) is over this level seed lesions too (default 3; 0 = off), where no single image
+  /// seeds one. On the seed-1 benchmark cohort, with arterial darkness: 27 more lesions of
+  /// 5–10 mm (298 → 325 of 467), 5 more of the others, 2 more false positives in 100 studies,
+  /// 14 fewer split fragments (arterial darkness in the geometric mean alone: 2 more of 5–10 mm).
+  public var fusedLevel = 3.0
   /// The quantile of a region's score taken as its level for the trim: lower than for
   /// enhancing foci, as a large dark lesion's darkest voxels are often its avascular core or
   /// fluid, darker than the solid part whose edge is sought (on 30 phantom studies: 0.75 made
@@ -95,7 +108,7 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   private enum CodingKeys: String, CodingKey {
     case k, growFraction, smoothingSigmaMM, backgroundSigmaMM, vesselVenousExcess, vesselVenousRatio, capsuleMarginVoxels
     case minimumVoxels, minimumContrast, markersWithoutCore, coreFactor, minimumT2Contrast, jointLevel, jointSmoothingSigmaMM, firstOrderLevel
-    case exclusionPasses, halfContrastLayers
+    case exclusionPasses, halfContrastLayers, arterialDarkness, fusedLevel
   }
 
   public init(from decoder: any Decoder) throws {
@@ -124,6 +137,8 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
     firstOrderLevel = try c.decodeIfPresent(Bool.self, forKey: .firstOrderLevel) ?? false
     exclusionPasses = try c.decodeIfPresent(Int.self, forKey: .exclusionPasses) ?? 1
     halfContrastLayers = try c.decodeIfPresent(Int.self, forKey: .halfContrastLayers) ?? 0
+    arterialDarkness = try c.decodeIfPresent(Bool.self, forKey: .arterialDarkness) ?? false
+    fusedLevel = try c.decodeIfPresent(Double.self, forKey: .fusedLevel) ?? 0
   }
 }
 
@@ -145,22 +160,26 @@ struct HypointenseMaps: Sendable {
   /// image is given (sampled at the native voxel centres through world coordinates).
   let t2Brightness: [Float]?
   let t2Statistics: RobustStatistics?
-  /// The maps of the joint score, when its smoothing differs from the others' (else nil and
-  /// the joint score reads the maps above).
+  /// The maps the joint scores read, with a T2 image and a joint score on (the maps above when
+  /// the joint smoothing is theirs).
   let joint: JointMaps?
 
-  /// Native and venous darkness and T2 brightness at the joint score's smoothing, with the
-  /// parenchyma's statistics of each.
+  /// Native and venous darkness, T2 brightness and arterial darkness (with `arterialDarkness`)
+  /// at the joint scores' smoothing, with the parenchyma's statistics of each.
   struct JointMaps: Sendable {
     let nativeDarkness: [Float], venousDarkness: [Float], t2Brightness: [Float]
     let nativeStatistics: RobustStatistics, venousStatistics: RobustStatistics, t2Statistics: RobustStatistics
+    let arterialDarkness: [Float]?, arterialStatistics: RobustStatistics?
   }
 
-  /// - Parameter arterialCandidates: voxels the arterial channel already claims (full grid),
-  ///   left out of the parenchyma reference.
+  /// - Parameters:
+  ///   - arterialCandidates: voxels the arterial channel already claims (full grid), left out
+  ///     of the parenchyma reference.
+  ///   - arterialMinusNative: the corrected arterial phase minus the native one, unsmoothed
+  ///     (full grid); the arterial phase is that plus the native phase.
   init?(
     native: Volume<Float>, venous: Volume<Float>, t2: Volume<Float>? = nil, liverMask: Volume<UInt8>, arterialCandidates: [UInt8],
-    settings: HypointenseChannel
+    arterialMinusNative: Volume<Float>? = nil, settings: HypointenseChannel
   ) {
     guard let bounds = liverMask.nonZeroBounds() else { return nil }
     self.settings = settings
@@ -230,10 +249,17 @@ struct HypointenseMaps: Sendable {
     }
     let parenchyma = (0..<liver.count).map { inner[$0] != 0 && reference[$0] != 0 ? UInt8(1) : 0 }
     guard let ns = statistics(dn, within: parenchyma), let vs = statistics(dv, within: parenchyma) else { return nil }
+    // The corrected arterial phase, for the joint scores only.
+    var arterialRatio: [Float]?
+    if settings.arterialDarkness, settings.jointLevel > 0 || settings.fusedLevel > 0, t2 != nil, let arterialMinusNative {
+      var arterialBox = box.crop(arterialMinusNative.voxels)
+      for n in arterialBox.indices { arterialBox[n] += nativeBox[n] }
+      arterialRatio = ratio(arterialBox, background)
+    }
     // T2 through world coordinates: brightness is the negative of darkness.
     var bt: [Float]?
     var ts: RobustStatistics?
-    var fineMaps: JointMaps?
+    var jointMaps: JointMaps?
     if let t2, let sampler = WorldSampler(t2) {
       let toWorld = native.grid.voxelToWorld
       var sampled = [Float](repeating: 0, count: liver.count)
@@ -254,12 +280,22 @@ struct HypointenseMaps: Sendable {
       if let stats = statistics(bright, within: parenchyma) {
         (bt, ts) = (bright, stats)
       }
-      let sigma = settings.jointSmoothingSigmaMM
-      if settings.jointLevel > 0, sigma > 0, sigma != settings.smoothingSigmaMM, ts != nil {
-        let fn = darkness(ratio: nativeRatio, sigmaMM: sigma), fv = darkness(ratio: venousRatio, sigmaMM: sigma)
-        let ft = darkness(ratio: t2Ratio, sigmaMM: sigma).map { -$0 }
-        if let a = statistics(fn, within: parenchyma), let b = statistics(fv, within: parenchyma), let c = statistics(ft, within: parenchyma) {
-          fineMaps = JointMaps(nativeDarkness: fn, venousDarkness: fv, t2Brightness: ft, nativeStatistics: a, venousStatistics: b, t2Statistics: c)
+      if let bt, let ts, settings.jointLevel > 0 || settings.fusedLevel > 0 {
+        let sigma = settings.jointSmoothingSigmaMM > 0 ? settings.jointSmoothingSigmaMM : settings.smoothingSigmaMM
+        let da = arterialRatio.map { darkness(ratio: $0, sigmaMM: sigma) }
+        let daStats = da.flatMap { statistics($0, within: parenchyma) }
+        if sigma == settings.smoothingSigmaMM {
+          jointMaps = JointMaps(
+            nativeDarkness: dn, venousDarkness: dv, t2Brightness: bt, nativeStatistics: ns, venousStatistics: vs, t2Statistics: ts,
+            arterialDarkness: daStats == nil ? nil : da, arterialStatistics: daStats)
+        } else {
+          let fn = darkness(ratio: nativeRatio, sigmaMM: sigma), fv = darkness(ratio: venousRatio, sigmaMM: sigma)
+          let ft = darkness(ratio: t2Ratio, sigmaMM: sigma).map { -$0 }
+          if let a = statistics(fn, within: parenchyma), let b = statistics(fv, within: parenchyma), let c = statistics(ft, within: parenchyma) {
+            jointMaps = JointMaps(
+              nativeDarkness: fn, venousDarkness: fv, t2Brightness: ft, nativeStatistics: a, venousStatistics: b, t2Statistics: c,
+              arterialDarkness: daStats == nil ? nil : da, arterialStatistics: daStats)
+          }
         }
       }
     }
@@ -271,7 +307,7 @@ struct HypointenseMaps: Sendable {
     venousStatistics = vs
     t2Brightness = bt
     t2Statistics = ts
-    joint = fineMaps
+    joint = jointMaps
   }
 
   /// Inside `inside`: native darkness over `clear` off vessels, or venous darkness over
@@ -334,6 +370,35 @@ struct HypointenseMaps: Sendable {
     for n in 0..<score.count where ids[n] != 0 && !plain[Int(ids[n])] { score[n] = max(score[n], joint[n]) }
   }
 
+  /// Raises `score` to the fused score over `level`: each map's robust z-score in the
+  /// parenchyma (darkness on T1, brightness on T2), summed over T2 and one or both T1 phases
+  /// and divided by the root of their number, the best of those sums; only where T2 and a T1
+  /// phase both lean the lesion's way, off vessels. The noise of the maps is independent, so
+  /// the sum of n z-scores is a z-score again, and a small lesion faint in every image adds up
+  /// to a clear one.
+  func fuse(_ maps: JointMaps, level: Float, vessel: Float, excess: Float, into score: inout [Float]) {
+    func standard(_ s: RobustStatistics) -> (median: Float, sigma: Float) { (Float(s.median), Float(max(s.robustSigma, 1e-6))) }
+    let n1 = standard(maps.nativeStatistics), t = standard(maps.t2Statistics)
+    let a1 = maps.arterialStatistics.map(standard)
+    let (dn, dv, bt) = (maps.nativeDarkness, maps.venousDarkness, maps.t2Brightness)
+    let da = a1 == nil ? nil : maps.arterialDarkness
+    let (root2, root3) = (Float(2).squareRoot(), Float(3).squareRoot())
+    for n in 0..<liver.count where liver[n] != 0 {
+      let zt = (bt[n] - t.median) / t.sigma
+      guard zt > 0 else { continue }
+      let zn = (dn[n] - n1.median) / n1.sigma
+      var fused = (zn + zt) / root2, darkest = dn[n], anyDark = zn > 0
+      if let da, let a1 {
+        let za = (da[n] - a1.median) / a1.sigma
+        fused = max(fused, (zn + za + zt) / root3, (za + zt) / root2)
+        darkest = max(darkest, da[n])
+        anyDark = anyDark || za > 0
+      }
+      let offVessel = dv[n] > vessel && (dv[n] >= 0 || -dv[n] < excess * darkest)
+      if anyDark, offVessel { score[n] = max(score[n], fused / level) }
+    }
+  }
+
   /// Marks the channel's regions in `candidates` (full grid, 1 = candidate).
   ///
   /// Lesions a voxel apart share a partial-volume gap that is dark too, so thresholding alone
@@ -349,34 +414,45 @@ struct HypointenseMaps: Sendable {
     let floor = settings.minimumContrast * scale
     let seedN = Float(max(nativeStatistics.threshold(k: k), floor)), seedV = Float(max(venousStatistics.threshold(k: k), floor))
     let count = liver.count
-    /// T1 score: native darkness off vessels or venous darkness, as shares of their seed levels.
-    func t1Score(_ native: [Float], _ venous: [Float], seedN: Float, seedV: Float, into score: inout [Float]) {
+    /// T1 score: native (and arterial) darkness off vessels or venous darkness, as shares of
+    /// their seed levels. Vessels are dark natively and in the arterial phase, bright in the
+    /// venous one.
+    func t1Score(
+      _ native: [Float], _ venous: [Float], _ arterial: [Float]?, seedN: Float, seedV: Float, seedA: Float, into score: inout [Float]
+    ) {
       for n in 0..<count where liver[n] != 0 {
         let offVessel = venous[n] > vessel && -venous[n] < excess * native[n]
-        score[n] = max(offVessel ? native[n] / seedN : 0, venous[n] / seedV)
+        var s = max(offVessel ? native[n] / seedN : 0, venous[n] / seedV)
+        if let arterial, venous[n] > vessel && -venous[n] < excess * arterial[n] { s = max(s, arterial[n] / seedA) }
+        score[n] = s
       }
     }
+    let seed = { (s: RobustStatistics?) in Float(max(s?.threshold(k: k) ?? 0, floor)) }
     var score = [Float](repeating: 0, count: count)
-    t1Score(nativeDarkness, venousDarkness, seedN: seedN, seedV: seedV, into: &score)
+    t1Score(nativeDarkness, venousDarkness, nil, seedN: seedN, seedV: seedV, seedA: 0, into: &score)
     if let t2Brightness, let t2Statistics {
       let t2Floor = settings.minimumT2Contrast * scale
       let seedT = Float(max(t2Statistics.threshold(k: k), t2Floor))
-      var t1 = score, t2 = t2Brightness, t2Seed = seedT
       for n in 0..<count where liver[n] != 0 { score[n] = max(score[n], t2Brightness[n] / seedT) }
-      // Evidence on T2 and on T1 together: each image's score is its share of its own seed
-      // level; their geometric mean over `jointLevel` scores a voxel that is fairly dark on T1
-      // (off vessels, which are dark on T2) and fairly bright on T2 at once.
-      let level = Float(settings.jointLevel)
-      if level > 0 {
-        if let joint {
-          let seed = { (s: RobustStatistics) in Float(max(s.threshold(k: k), floor)) }
-          t1Score(joint.nativeDarkness, joint.venousDarkness, seedN: seed(joint.nativeStatistics), seedV: seed(joint.venousStatistics), into: &t1)
-          (t2, t2Seed) = (joint.t2Brightness, Float(max(joint.t2Statistics.threshold(k: k), t2Floor)))
-        }
+      if let joint {
         var jointScore = [Float](repeating: 0, count: count)
-        for n in 0..<count where liver[n] != 0 {
-          let b = t2[n] / t2Seed
-          if b > 0, t1[n] > 0 { jointScore[n] = (b * t1[n]).squareRoot() / level }
+        // Evidence on T2 and on T1 together: each image's score is its share of its own seed
+        // level; their geometric mean over `jointLevel` scores a voxel that is fairly dark on
+        // T1 (off vessels, which are dark on T2) and fairly bright on T2 at once.
+        let level = Float(settings.jointLevel)
+        if level > 0 {
+          var t1 = [Float](repeating: 0, count: count)
+          t1Score(
+            joint.nativeDarkness, joint.venousDarkness, joint.arterialDarkness, seedN: seed(joint.nativeStatistics),
+            seedV: seed(joint.venousStatistics), seedA: seed(joint.arterialStatistics), into: &t1)
+          let t2Seed = Float(max(joint.t2Statistics.threshold(k: k), t2Floor))
+          for n in 0..<count where liver[n] != 0 {
+            let b = joint.t2Brightness[n] / t2Seed
+            if b > 0, t1[n] > 0 { jointScore[n] = (b * t1[n]).squareRoot() / level }
+          }
+        }
+        if settings.fusedLevel > 0 {
+          fuse(joint, level: Float(settings.fusedLevel * scale), vessel: vessel, excess: excess, into: &jointScore)
         }
         Self.addJointRegions(jointScore, to: &score, dims: dims)
       }

@@ -36,6 +36,10 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "Hypointense channel: passes that take obviously dark voxels out of the liver level, so lesions wider than its window show whole (1 = a single pass).")
   var hypointensePasses = 2
   @Option(help: "Hypointense channel: smallest T2 brightness of a seed against the local liver (0.30 = 30 %).") var hypointenseT2Contrast = 0.30
+  @Flag(help: "Hypointense channel: leave arterial-phase darkness out of the joint scores (as versions before 2026-11-30 did).")
+  var noHypointenseArterial = false
+  @Option(help: "Hypointense channel with a T2: voxels whose fused score (robust z-scores of T2 brightness and native and arterial darkness, summed over the root of their number) is over this level seed lesions too (0 = off).")
+  var hypointenseFused = 3.0
   @Option(help: "Largest shift applied by motion correction, mm.") var maxShift = 20.0
   @Option(help: "Weakest correlation peak (0...1) accepted by motion correction.") var minPeak = 0.05
   @Option(help: "Signal and enhancement class cut-off: ±this ratio against the parenchyma.") var signalCutoff = 0.10
@@ -64,8 +68,8 @@ struct AnalysisOptions: ParsableArguments {
     where !(0...1).contains(value) {
       throw ValidationError("\(name) must be within 0...1.")
     }
-    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
-      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing and --hypointense-t2-contrast not negative, --hypointense-grow within (0, 1], --hypointense-core, --hypointense-min-voxels and --hypointense-passes at least 1.")
+    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, hypointenseFused >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
+      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing, --hypointense-t2-contrast and --hypointense-fused not negative, --hypointense-grow within (0, 1], --hypointense-core, --hypointense-min-voxels and --hypointense-passes at least 1.")
     }
     guard ovalAxisRatio >= 1, lobulatedConvexity > 0, lobulatedRoughness > 0, irregularRoughness > 0, blurredEdge > 0, capsuleContact >= 0, shuntMaxDiameter > 0 else {
       throw ValidationError(
@@ -105,6 +109,8 @@ struct AnalysisOptions: ParsableArguments {
       h.jointSmoothingSigmaMM = hypointenseJointSmoothing
       h.firstOrderLevel = !hypointenseMeanLevel
       h.exclusionPasses = hypointensePasses
+      h.arterialDarkness = !noHypointenseArterial
+      h.fusedLevel = hypointenseFused
       h.halfContrastLayers = halfContrastLayers
       h.minimumT2Contrast = hypointenseT2Contrast
       s.detection.hypointense = h
