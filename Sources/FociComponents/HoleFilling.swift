@@ -77,21 +77,37 @@ public enum HoleFilling {
   }
 
   static func boundingBoxes<Label: FixedWidthInteger & UnsignedInteger>(_ labels: [Label], grid: Grid, count: Int) -> [Box] {
-    var boxes = [Box](repeating: Box(), count: count)
     let (nx, ny, nz) = (grid.dims.x, grid.dims.y, grid.dims.z)
+    // Slabs of slices in parallel, each with boxes of its own, merged after (min and max do
+    // not depend on the order). With very many components one sweep keeps memory small.
+    let slabs = ParallelSlabs.ranges(total: nz, pieces: count > 100_000 ? 1 : min(nz, 8))
+    var perSlab = [[Box]](repeating: [], count: slabs.count)
     labels.withUnsafeBufferPointer { l in
-      var n = 0
-      for z in 0..<nz {
-        for y in 0..<ny {
-          for x in 0..<nx {
-            let id = Int(l[n])
-            n += 1
-            guard id > 0 else { continue }
-            let p = SIMD3(x, y, z)
-            boxes[id - 1].lower = pointwiseMin(boxes[id - 1].lower, p)
-            boxes[id - 1].upper = pointwiseMax(boxes[id - 1].upper, p)
+      perSlab.withUnsafeMutableBufferPointer { out in
+        let shared = UncheckedSendable((l, out))
+        ParallelSlabs.forEach(count: slabs.count) { s in
+          let (l, out) = shared.value
+          var boxes = [Box](repeating: Box(), count: count)
+          for z in slabs[s] {
+            for y in 0..<ny {
+              let row = nx * (y + ny * z)
+              for x in 0..<nx where l[row &+ x] != 0 {
+                let c = Int(l[row &+ x]) &- 1
+                let p = SIMD3(x, y, z)
+                boxes[c].lower = pointwiseMin(boxes[c].lower, p)
+                boxes[c].upper = pointwiseMax(boxes[c].upper, p)
+              }
+            }
           }
+          out[s] = boxes
         }
+      }
+    }
+    var boxes = perSlab[0]
+    for slab in perSlab.dropFirst() {
+      for c in 0..<count {
+        boxes[c].lower = pointwiseMin(boxes[c].lower, slab[c].lower)
+        boxes[c].upper = pointwiseMax(boxes[c].upper, slab[c].upper)
       }
     }
     return boxes

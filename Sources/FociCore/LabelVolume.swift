@@ -71,6 +71,33 @@ public struct LabelVolume: Sendable {
     }
   }
 
+  /// The smallest box holding every labelled voxel, grown by `margin` (clamped to the grid);
+  /// nil for an empty map.
+  public func enclosingBox(margin: Int = 0) -> VoxelBox? {
+    switch storage {
+    case .uint16(let a): VoxelBox.enclosing(nonZeroOf: a, dims: grid.dims, margin: margin)
+    case .uint32(let a): VoxelBox.enclosing(nonZeroOf: a, dims: grid.dims, margin: margin)
+    }
+  }
+
+  /// The labels inside `box`, widened to 32 bits (without widening the whole map first).
+  public func crop32(_ box: VoxelBox) -> [UInt32] {
+    switch storage {
+    case .uint16(let a): box.crop(a).map(UInt32.init)
+    case .uint32(let a): box.crop(a)
+    }
+  }
+
+  /// This map (on `box`'s grid) placed at `box` in a map of `grid`, 0 elsewhere, in this
+  /// map's width.
+  public func pasted(at box: VoxelBox, in grid: Grid) -> LabelVolume {
+    precondition(box.size == self.grid.dims && box.dims == grid.dims, "the box must be this map's grid inside the target grid")
+    return switch storage {
+    case .uint16(let a): LabelVolume(grid: grid, labels: box.paste(a, background: 0), maxLabel: maxLabel)
+    case .uint32(let a): LabelVolume(grid: grid, labels: box.paste(a, background: 0), maxLabel: maxLabel)
+    }
+  }
+
   /// All labels widened to 32 bits.
   public var labels32: [UInt32] {
     switch storage {

@@ -20,18 +20,34 @@ public struct VoxelBox: Sendable, Hashable {
   /// when every voxel is zero.
   @inlinable
   public static func enclosing<T: FixedWidthInteger>(nonZeroOf voxels: [T], dims: SIMD3<Int>, margin: Int = 0) -> VoxelBox? {
-    var lo = dims, hi = SIMD3<Int>(repeating: -1)
+    precondition(voxels.count == dims.x * dims.y * dims.z, "voxel count must match the dims")
+    // Each slice's bounds in parallel (first and last non-zero of each row), then combined.
+    var lows = [SIMD3<Int>](repeating: dims, count: dims.z)
+    var highs = [SIMD3<Int>](repeating: SIMD3(repeating: -1), count: dims.z)
     voxels.withUnsafeBufferPointer { v in
-      for k in 0..<dims.z {
-        for j in 0..<dims.y {
-          let row = dims.x * (j + dims.y * k)
-          guard let first = (0..<dims.x).first(where: { v[row + $0] != 0 }) else { continue }
-          let last = (first..<dims.x).last(where: { v[row + $0] != 0 })!
-          lo = pointwiseMin(lo, SIMD3(first, j, k))
-          hi = pointwiseMax(hi, SIMD3(last, j, k))
+      lows.withUnsafeMutableBufferPointer { lows in
+        highs.withUnsafeMutableBufferPointer { highs in
+          let shared = UncheckedSendable((v, lows, highs))
+          ParallelSlabs.forEach(count: dims.z) { k in
+            let (v, lows, highs) = shared.value
+            var lo = dims, hi = SIMD3<Int>(repeating: -1)
+            for j in 0..<dims.y {
+              let row = v.baseAddress! + dims.x * (j + dims.y * k)
+              var first = 0
+              while first < dims.x && row[first] == 0 { first &+= 1 }
+              guard first < dims.x else { continue }
+              var last = dims.x &- 1
+              while row[last] == 0 { last &-= 1 }
+              lo = pointwiseMin(lo, SIMD3(first, j, k))
+              hi = pointwiseMax(hi, SIMD3(last, j, k))
+            }
+            lows[k] = lo
+            highs[k] = hi
+          }
         }
       }
     }
+    let lo = lows.reduce(dims) { pointwiseMin($0, $1) }, hi = highs.reduce(SIMD3(repeating: -1)) { pointwiseMax($0, $1) }
     return hi.x < 0 ? nil : VoxelBox(lower: lo, upper: hi, margin: margin, dims: dims)
   }
 

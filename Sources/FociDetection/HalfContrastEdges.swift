@@ -34,14 +34,13 @@ public enum HalfContrastEdges {
     connectivity: Connectivity, minimumVoxels: Int, fillHoles: Bool = true, quantile: Double = levelQuantile
   ) -> ComponentLabels {
     guard layers > 0, foci.count > 0 else { return foci }
-    let full = foci.labels.labels32
     // Only the foci's box and a voxel around it matter: that shell holds no focus, so every
     // focus voxel has the same neighbours there as in the whole grid, pieces come in the same
     // raster order, and holes are the same (a background region reaching the shell reaches
     // the outside). Work in the box, paste back.
-    guard let box = VoxelBox.enclosing(nonZeroOf: full, dims: foci.grid.dims, margin: 1) else { return foci }
+    guard let box = foci.labels.enclosingBox(margin: 1) else { return foci }
     let grid = Grid(dims: box.size, spacingMM: foci.grid.spacingMM)
-    var labels = box.crop(full)
+    var labels = foci.labels.crop32(box)
     let boxValues = box.crop(values)
     let levels = halfLevels(labels, count: foci.count, values: boxValues, parenchyma: parenchyma, threshold: threshold, quantile: quantile)
     guard levels.contains(where: { $0 > -Float.infinity }) else { return foci }
@@ -66,7 +65,9 @@ public enum HalfContrastEdges {
     guard peeledAny else { return foci }
     var kept = renumbered(labels, focusCount: foci.count, grid: grid, connectivity: connectivity, minimumVoxels: minimumVoxels)
     if fillHoles { kept = HoleFilling.fillHoles(in: kept, connectivity: connectivity) }
-    return ComponentLabels(labels: LabelVolume(grid: foci.grid, labels: box.paste(kept.labels.labels32, background: 0)), voxelCounts: kept.voxelCounts)
+    // Pasted back in the labels' own width: widening the whole map to 32 bits and narrowing it
+    // again cost more than the trim itself.
+    return ComponentLabels(labels: kept.labels.pasted(at: box, in: foci.grid), voxelCounts: kept.voxelCounts)
   }
 
   /// Per focus, the value halfway from the parenchyma to its level, or −∞ for foci
