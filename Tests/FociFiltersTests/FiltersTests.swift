@@ -17,6 +17,33 @@ struct FiltersTests {
       for rank in Set([0, count / 3, count / 2, count - 1]) { #expect(OrderStatistic.select(v, rank: rank) == sorted[rank]) }
       let median = count % 2 == 1 ? Double(sorted[count / 2]) : (Double(sorted[count / 2 - 1]) + Double(sorted[count / 2])) / 2
       #expect(OrderStatistic.median(v) == median)
+      for rank in Set([0, count / 3, count / 2 - 1, count - 2]) where rank >= 0 && rank + 1 < count {
+        let (first, second) = OrderStatistic.selectPair(v, rank: rank)
+        #expect(first == sorted[rank] && second == sorted[rank + 1])
+      }
+    }
+  }
+
+  @Test("pairs of ranks across bucket edges and in large inputs counted in pieces")
+  func pairsAcrossBuckets() {
+    // Values whose keys differ in the top 16 bits (1, 2, 1e6, −3) and duplicates: the pair
+    // (rank, rank + 1) straddles buckets and slots.
+    let values: [Float] = [1, 2, 2, 1e6, -3, 1, 1e6, -3]
+    let sorted = values.sorted()
+    values.withUnsafeBufferPointer { v in
+      for rank in 0..<(values.count - 1) {
+        let (a, b) = OrderStatistic.selectPair(v, rank: rank)
+        #expect(a == sorted[rank] && b == sorted[rank + 1], "rank \(rank)")
+      }
+    }
+    var rng = SeededGenerator(seed: 77)
+    let large = (0..<600_001).map { _ in Float.random(in: -50...450, using: &rng) }
+    let sortedLarge = large.sorted()
+    large.withUnsafeBufferPointer { v in
+      #expect(OrderStatistic.median(v) == Double(sortedLarge[300_000]))
+      let even = UnsafeBufferPointer(rebasing: v[0..<600_000])
+      let evenSorted = Array(even).sorted()
+      #expect(OrderStatistic.median(even) == (Double(evenSorted[299_999]) + Double(evenSorted[300_000])) / 2)
     }
   }
 
