@@ -310,6 +310,14 @@ struct HypointenseMaps: Sendable {
     joint = jointMaps
   }
 
+  /// Whether a voxel of T1 darkness `dark` (native or arterial) and venous darkness `venous`
+  /// is off vessels: vessels are dark on T1 and bright in the venous phase, at least
+  /// `vesselRatio` (1 − `vesselVenousRatio`) or by `excess` of their T1 darkness.
+  @inline(__always)
+  static func offVessel(dark: Float, venous: Float, vesselRatio: Float, excess: Float) -> Bool {
+    venous > vesselRatio && -venous < excess * dark
+  }
+
   /// Inside `inside`: native darkness over `clear` off vessels, or venous darkness over
   /// `clearVenous` (1 where obviously dark).
   static func obviouslyDark(
@@ -322,7 +330,7 @@ struct HypointenseMaps: Sendable {
           return ParallelSlabs.array(count: dn.count) { range, out in
             let (dn, dv, inner) = shared.value
             for n in range {
-              let dark = (dn[n] > clear && dv[n] > vessel && -dv[n] < excess * dn[n]) || dv[n] > clearVenous
+              let dark = (dn[n] > clear && offVessel(dark: dn[n], venous: dv[n], vesselRatio: vessel, excess: excess)) || dv[n] > clearVenous
               out[n - range.lowerBound] = inner[n] != 0 && dark ? 1 : 0
             }
           }
@@ -394,8 +402,9 @@ struct HypointenseMaps: Sendable {
         darkest = max(darkest, da[n])
         anyDark = anyDark || za > 0
       }
-      let offVessel = dv[n] > vessel && (dv[n] >= 0 || -dv[n] < excess * darkest)
-      if anyDark, offVessel { score[n] = max(score[n], fused / level) }
+      // Not brighter than the liver in the venous phase is off vessels whatever the darkness.
+      let clearOfVessels = (dv[n] > vessel && dv[n] >= 0) || Self.offVessel(dark: darkest, venous: dv[n], vesselRatio: vessel, excess: excess)
+      if anyDark, clearOfVessels { score[n] = max(score[n], fused / level) }
     }
   }
 
@@ -421,9 +430,11 @@ struct HypointenseMaps: Sendable {
       _ native: [Float], _ venous: [Float], _ arterial: [Float]?, seedN: Float, seedV: Float, seedA: Float, into score: inout [Float]
     ) {
       for n in 0..<count where liver[n] != 0 {
-        let offVessel = venous[n] > vessel && -venous[n] < excess * native[n]
-        var s = max(offVessel ? native[n] / seedN : 0, venous[n] / seedV)
-        if let arterial, venous[n] > vessel && -venous[n] < excess * arterial[n] { s = max(s, arterial[n] / seedA) }
+        let nativeOff = Self.offVessel(dark: native[n], venous: venous[n], vesselRatio: vessel, excess: excess)
+        var s = max(nativeOff ? native[n] / seedN : 0, venous[n] / seedV)
+        if let arterial, Self.offVessel(dark: arterial[n], venous: venous[n], vesselRatio: vessel, excess: excess) {
+          s = max(s, arterial[n] / seedA)
+        }
         score[n] = s
       }
     }
