@@ -20,12 +20,15 @@ public enum StudyAnalysis {
 
     // Detection (arterial motion correction, subtraction, threshold, components, holes).
     // The native phase is prepared for registration once, for every post-contrast phase.
+    var clock = StageClock.start()
     let reference: PhaseCorrelation.Reference?
     do {
       reference = try settings.detection.motionCorrection?.reference(inputs.native, mask: inputs.liverMask)
     } catch {
       throw .detection("motion correction: \(error.description)")
     }
+    StageClock.record("analysis.registrationReference", since: clock)
+    clock = StageClock.start()
     let detected: FocusDetection.Result
     do {
       detected = try FocusDetection.detect(
@@ -36,6 +39,8 @@ public enum StudyAnalysis {
     } catch {
       throw .detection(error.description)
     }
+    StageClock.record("analysis.detection", since: clock)
+    clock = StageClock.start()
     let lesionCount = detected.foci.count
     let labels = detected.foci.labels
     let runs = LesionRuns(labels, count: lesionCount)
@@ -68,6 +73,8 @@ public enum StudyAnalysis {
     if inputs.venous != nil { motion["venous"] = MotionReport(detected.venousMotion) }
     let delayed = try inputs.delayed.map { v throws(AnalysisError) in try aligned(v, "delayed") }
 
+    StageClock.record("analysis.alignment", since: clock)
+    clock = StageClock.start()
     // The parenchyma: liver voxels outside every lesion.
     let parenchymaOffsets = parenchyma(liver: inputs.liverMask, labels: labels)
     let t2Samplers = inputs.t2.compactMap { named in WorldSampler(named.volume).map { (named.name, $0) } }
@@ -123,7 +130,8 @@ public enum StudyAnalysis {
     let avascularLimitArterial = settings.avascularK * byName["arterialSubtraction"]!.spread
     let avascularLimitVenous = byName["venousSubtraction"].map { settings.avascularK * $0.spread }
 
-    let capsuleDistance = DistanceTransform.distanceToBackground(inputs.liverMask)
+    StageClock.record("analysis.parenchyma", since: clock)
+    let capsuleDistance = StageClock.measure("analysis.capsuleDistance") { DistanceTransform.distanceToBackground(inputs.liverMask) }
     let contact = settings.capsuleContactMM > 0 ? settings.capsuleContactMM : grid.spacingMM.max() * 1.0001
 
     let context = LesionContext(
@@ -136,6 +144,7 @@ public enum StudyAnalysis {
       t2: t2Samplers.map { ($0.0, $0.1, byName[$0.0]?.median ?? 0) }, adc: adcSampler,
       capsuleDistance: capsuleDistance, capsuleContactMM: contact)
 
+    clock = StageClock.start()
     // Lesions in parallel, in a fixed split; each report depends on its lesion only.
     var reports = [LesionReport?](repeating: nil, count: lesionCount)
     reports.withUnsafeMutableBufferPointer { out in
@@ -146,6 +155,7 @@ public enum StudyAnalysis {
       }
     }
     let lesions = reports.map { $0! }
+    StageClock.record("analysis.lesions", since: clock)
 
     let liverVoxels = inputs.liverMask.voxels.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
     let voxelVolume = abs(grid.voxelToWorld.determinant)

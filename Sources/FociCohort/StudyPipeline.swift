@@ -19,7 +19,7 @@ public enum StudyPipeline {
   /// read and analysis wall times.
   public static func run(_ files: StudyFiles, settings: AnalysisSettings, timings: Bool = true) throws(StudyError) -> Outcome {
     let started = Date()
-    let (inputs, records) = try files.load()
+    let (inputs, records) = try StageClock.measure("study.read") { () throws(StudyError) in try files.load() }
     let loaded = Date()
     let result: StudyAnalysis.Result
     do {
@@ -37,6 +37,8 @@ public enum StudyPipeline {
   /// name renamed when complete. Returns the JSON written.
   @discardableResult
   public static func write(_ outcome: Outcome, into folder: String) throws(StudyError) -> Data {
+    let clock = StageClock.start()
+    defer { StageClock.record("study.write", since: clock) }
     do {
       try NIfTIWriter.write(outcome.labels, to: folder + "/labels.nii.gz")
     } catch {

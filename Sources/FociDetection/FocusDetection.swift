@@ -68,18 +68,24 @@ public enum FocusDetection {
     /// channel's k and contrast floor are its settings times the scale, so both channels
     /// tighten together.
     public func foci(threshold: DetectionSettings.Threshold, hypointenseScale: Double = 1) -> ComponentLabels {
-      var candidates = arterialCandidates(threshold)
+      var candidates = StageClock.measure("detection.candidates") { arterialCandidates(threshold) }
       if let hypointense {
         hypointense.addCandidates(scale: hypointenseScale, to: &candidates, fullDims: subtraction.grid.dims)
       }
-      var foci = ConnectedComponents.label(
-        Volume(grid: subtraction.grid, voxels: candidates), connectivity: settings.connectivity,
-        minimumVoxels: settings.minimumVoxels)
-      if settings.fillHoles { foci = HoleFilling.fillHoles(in: foci, connectivity: settings.connectivity) }
-      return HalfContrastEdges.trim(
-        foci, values: subtraction.voxels, parenchyma: Float(liverStatistics.median), threshold: Float(thresholdValue(threshold)),
-        layers: settings.halfContrastLayers, connectivity: settings.connectivity, minimumVoxels: settings.minimumVoxels,
-        fillHoles: settings.fillHoles)
+      var foci = StageClock.measure("detection.components") {
+        ConnectedComponents.label(
+          Volume(grid: subtraction.grid, voxels: candidates), connectivity: settings.connectivity,
+          minimumVoxels: settings.minimumVoxels)
+      }
+      if settings.fillHoles {
+        foci = StageClock.measure("detection.holes") { HoleFilling.fillHoles(in: foci, connectivity: settings.connectivity) }
+      }
+      return StageClock.measure("detection.trim") {
+        HalfContrastEdges.trim(
+          foci, values: subtraction.voxels, parenchyma: Float(liverStatistics.median), threshold: Float(thresholdValue(threshold)),
+          layers: settings.halfContrastLayers, connectivity: settings.connectivity, minimumVoxels: settings.minimumVoxels,
+          fillHoles: settings.fillHoles)
+      }
     }
 
     /// Liver voxels whose subtraction is above `threshold`.
@@ -130,9 +136,21 @@ public enum FocusDetection {
     if let policy = settings.motionCorrection {
       do {
         let reference: PhaseCorrelation.Reference
-        if let motionReference { reference = motionReference } else { reference = try policy.reference(native, mask: liverMask) }
-        motion = try policy.assess(arterial, against: reference)
-        if let venous { venousMotion = try policy.assess(venous, against: reference) }
+        if let motionReference {
+          reference = motionReference
+        } else {
+          reference = try StageClock.measure("detection.registration.reference") { () throws(RegistrationError) in
+            try policy.reference(native, mask: liverMask)
+          }
+        }
+        motion = try StageClock.measure("detection.registration.arterial") { () throws(RegistrationError) in
+          try policy.assess(arterial, against: reference)
+        }
+        if let venous {
+          venousMotion = try StageClock.measure("detection.registration.venous") { () throws(RegistrationError) in
+            try policy.assess(venous, against: reference)
+          }
+        }
       } catch {
         throw .registration(error)
       }
@@ -140,27 +158,33 @@ public enum FocusDetection {
     // The venous phase is only used inside the liver: only its box is resampled.
     var venousAligned = venous
     if let venous, let venousMotion, venousMotion.applied, let box = liverMask.nonZeroBounds() {
-      venousAligned = Translation.resample(venous, shiftVoxels: venousMotion.estimate.shiftVoxels, inside: box.lower &- 2, box.upper &+ 2)
+      venousAligned = StageClock.measure("detection.resample.venous") {
+        Translation.resample(venous, shiftVoxels: venousMotion.estimate.shiftVoxels, inside: box.lower &- 2, box.upper &+ 2)
+      }
     }
 
-    var subtraction =
+    var subtraction = StageClock.measure("detection.subtraction") {
       if let motion, motion.applied {
         Translation.resample(arterial, shiftVoxels: motion.estimate.shiftVoxels, minus: native)
       } else {
         Subtraction.difference(arterial, minus: native)
       }
+    }
     let unsmoothed = subtraction
     if settings.smoothingSigmaMM > 0 {
-      subtraction = GaussianSmoothing.smooth(subtraction, sigmaMM: settings.smoothingSigmaMM)
+      subtraction = StageClock.measure("detection.smoothing") { GaussianSmoothing.smooth(subtraction, sigmaMM: settings.smoothingSigmaMM) }
     }
-    guard let statistics = RobustStatistics(of: subtraction, within: liverMask) else { throw .emptyLiverMask }
+    let liverStatistics = StageClock.measure("detection.statistics") { RobustStatistics(of: subtraction, within: liverMask) }
+    guard let statistics = liverStatistics else { throw .emptyLiverMask }
     var prepared = Preparation(
       subtraction: subtraction, liverMask: liverMask, liverStatistics: statistics, motion: motion, venousMotion: venousMotion,
       venousAligned: venousAligned, settings: settings)
     if let channel = settings.hypointense, let venousAligned {
-      prepared.hypointense = HypointenseMaps(
-        native: native, venous: venousAligned, t2: t2, liverMask: liverMask, arterialCandidates: prepared.arterialCandidates(settings.threshold),
-        arterialMinusNative: unsmoothed, settings: channel)
+      prepared.hypointense = StageClock.measure("hypointense.maps") {
+        HypointenseMaps(
+          native: native, venous: venousAligned, t2: t2, liverMask: liverMask,
+          arterialCandidates: prepared.arterialCandidates(settings.threshold), arterialMinusNative: unsmoothed, settings: channel)
+      }
     }
     return prepared
   }

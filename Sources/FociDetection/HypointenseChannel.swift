@@ -181,6 +181,7 @@ struct HypointenseMaps: Sendable {
     native: Volume<Float>, venous: Volume<Float>, t2: Volume<Float>? = nil, liverMask: Volume<UInt8>, arterialCandidates: [UInt8],
     arterialMinusNative: Volume<Float>? = nil, settings: HypointenseChannel
   ) {
+    var clock = StageClock.start()
     guard let bounds = liverMask.nonZeroBounds() else { return nil }
     self.settings = settings
     lower = bounds.lower
@@ -197,6 +198,8 @@ struct HypointenseMaps: Sendable {
 
     /// `image` over the local level of the parenchyma (`background`), inside the liver.
     func ratio(_ image: [Float], _ background: LocalLevel) -> [Float] {
+      let clock = StageClock.start()
+      defer { StageClock.record("hypointense.ratio", since: clock) }
       let level = background.level(of: image, inside: liver)
       var ratio = [Float](repeating: 0, count: image.count)
       for n in ratio.indices where liver[n] != 0 {
@@ -206,6 +209,8 @@ struct HypointenseMaps: Sendable {
     }
     /// Darkness (1 − ratio) smoothed inside the liver with σ `sigmaMM`.
     func darkness(ratio: [Float], sigmaMM: Double = settings.smoothingSigmaMM) -> [Float] {
+      let clock = StageClock.start()
+      defer { StageClock.record("hypointense.darkness", since: clock) }
       let smooth = GaussianSmoothing.smooth(Volume(grid: grid, voxels: ratio), sigmaMM: sigmaMM).voxels
       if liverSmooth[sigmaMM] == nil { liverSmooth[sigmaMM] = GaussianSmoothing.smooth(liverWeight, sigmaMM: sigmaMM).voxels }
       let weight = liverSmooth[sigmaMM]!
@@ -218,6 +223,8 @@ struct HypointenseMaps: Sendable {
       RobustStatistics(of: Volume(grid: grid, voxels: values), within: Volume(grid: grid, voxels: mask))
     }
 
+    StageClock.record("hypointense.crop", since: clock)
+    clock = StageClock.start()
     // First pass: parenchyma = liver outside arterial candidates and a margin around them.
     let claimedWide = Morphology.dilate(claimed, dims: d, radius: SIMD3(2, 2, 1))
     var reference = (0..<liver.count).map { liver[$0] != 0 && claimedWide[$0] == 0 ? Float(1) : 0 }
@@ -234,7 +241,10 @@ struct HypointenseMaps: Sendable {
     // Further passes, each without what the last one showed as obviously dark (and a voxel
     // around it): the band along a wide lesion's rim moves inward pass by pass.
     let liverVoxels = liver.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+    StageClock.record("hypointense.firstLevel", since: clock)
     for pass in 0..<max(1, settings.exclusionPasses) {
+      clock = StageClock.start()
+      defer { StageClock.record("hypointense.pass", since: clock) }
       // Obviously dark: natively off vessels, or in the venous phase (where vessels are bright).
       let obvious = Self.obviouslyDark(
         native: dn, venous: dv, inside: inner, clear: clear, clearVenous: clearVenous, vessel: vessel, excess: excess)
@@ -247,6 +257,7 @@ struct HypointenseMaps: Sendable {
       dn = darkness(ratio: nativeRatio)
       dv = darkness(ratio: venousRatio)
     }
+    clock = StageClock.start()
     let parenchyma = (0..<liver.count).map { inner[$0] != 0 && reference[$0] != 0 ? UInt8(1) : 0 }
     guard let ns = statistics(dn, within: parenchyma), let vs = statistics(dv, within: parenchyma) else { return nil }
     // The corrected arterial phase, for the joint scores only.
@@ -256,6 +267,8 @@ struct HypointenseMaps: Sendable {
       for n in arterialBox.indices { arterialBox[n] += nativeBox[n] }
       arterialRatio = ratio(arterialBox, background)
     }
+    StageClock.record("hypointense.arterial", since: clock)
+    clock = StageClock.start()
     // T2 through world coordinates: brightness is the negative of darkness.
     var bt: [Float]?
     var ts: RobustStatistics?
@@ -275,11 +288,16 @@ struct HypointenseMaps: Sendable {
           }
         }
       }
+      StageClock.record("hypointense.t2.sample", since: clock)
+      clock = StageClock.start()
       let t2Ratio = ratio(sampled, background)
       let bright = darkness(ratio: t2Ratio).map { -$0 }
       if let stats = statistics(bright, within: parenchyma) {
         (bt, ts) = (bright, stats)
       }
+      StageClock.record("hypointense.t2", since: clock)
+      clock = StageClock.start()
+      defer { StageClock.record("hypointense.joint", since: clock) }
       if let bt, let ts, settings.jointLevel > 0 || settings.fusedLevel > 0 {
         let sigma = settings.jointSmoothingSigmaMM > 0 ? settings.jointSmoothingSigmaMM : settings.smoothingSigmaMM
         let da = arterialRatio.map { darkness(ratio: $0, sigmaMM: sigma) }
@@ -418,6 +436,7 @@ struct HypointenseMaps: Sendable {
   /// wherever two basins meet, so the final labelling keeps them apart.
   /// `scale` multiplies both k and the contrast floor (a threshold sweep tightens both).
   func addCandidates(scale: Double, to candidates: inout [UInt8], fullDims: SIMD3<Int>) {
+    var clock = StageClock.start()
     let k = settings.k * scale
     let vessel = Float(1 - settings.vesselVenousRatio), excess = Float(settings.vesselVenousExcess)
     let floor = settings.minimumContrast * scale
@@ -468,6 +487,8 @@ struct HypointenseMaps: Sendable {
         Self.addJointRegions(jointScore, to: &score, dims: dims)
       }
     }
+    StageClock.record("hypointense.scores", since: clock)
+    clock = StageClock.start()
     let grow = Float(settings.growFraction)
     let box = Grid(dims: dims, spacingMM: SIMD3(1, 1, 1))
     func components(_ above: Float, seedsOnly: Bool) -> ComponentLabels {
@@ -501,8 +522,12 @@ struct HypointenseMaps: Sendable {
       }
       basin[n] = partIDs[part]
     }
+    StageClock.record("hypointense.markers", since: clock)
     guard next > 0 else { return }
+    clock = StageClock.start()
     let (kept, sizes) = MarkerWatershed.flood(score: score, markers: basin, basins: Int(next), grow: grow, dims: dims)
+    StageClock.record("hypointense.watershed", since: clock)
+    clock = StageClock.start()
     var regions = (0..<count).map { kept[$0] != 0 && sizes[Int(kept[$0])] >= settings.minimumVoxels ? UInt8(1) : 0 }
     if settings.halfContrastLayers > 0 {
       // A region's edge where its score is half its own level, as for enhancing foci: the
@@ -513,6 +538,7 @@ struct HypointenseMaps: Sendable {
         minimumVoxels: settings.minimumVoxels, fillHoles: false, quantile: HypointenseChannel.trimQuantile)
       regions = trimmed.labels.labels32.map { $0 != 0 ? 1 : 0 }
     }
+    StageClock.record("hypointense.regions", since: clock)
     let (nx, ny, nz) = (dims.x, dims.y, dims.z)
     for k in 0..<nz {
       for j in 0..<ny {
@@ -549,6 +575,8 @@ struct LocalLevel {
   ///   side of the voxel and the image has a gradient, as at the capsule under a coil field;
   ///   a local plane is not.
   init(weight: [Float], grid: Grid, sigmaMM: Double, firstOrder: Bool = false) {
+    let clock = StageClock.start()
+    defer { StageClock.record("hypointense.level.weights", since: clock) }
     let d = grid.dims
     let block = SIMD3((0..<3).map { max(1, Int(sigmaMM / grid.spacingMM[$0] / 3)) })
     let coarse = SIMD3((0..<3).map { (d[$0] + block[$0] - 1) / block[$0] })
@@ -564,8 +592,11 @@ struct LocalLevel {
     }
     // Σw, and for a first-order level Σw·u (3) and Σw·uᵢuⱼ (6), in one sweep of the weight.
     let pairs = firstOrder ? [(-1, -1), (0, -1), (1, -1), (2, -1), (0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)] : [(-1, -1)]
-    let moments = Self.momentSums(nil, weight: weight, dims: d, block: block, coarse: coarse, products: pairs).map {
-      GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: $0), sigmaMM: sigmaMM, method: .spatial).voxels
+    let sums = StageClock.measure("hypointense.level.sums") {
+      Self.momentSums(nil, weight: weight, dims: d, block: block, coarse: coarse, products: pairs)
+    }
+    let moments = StageClock.measure("hypointense.level.smoothing") {
+      sums.map { GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: $0), sigmaMM: sigmaMM, method: .spatial).voxels }
     }
     var denominator = [Float](repeating: 0, count: weight.count)
     Self.interpolate(moments[0], into: &denominator, dims: d, coarse: coarse, axisWeights: axisWeights)
@@ -591,9 +622,13 @@ struct LocalLevel {
   /// interpolated back as its value at each voxel.
   private func planeLevel(of image: [Float], moments: [[Float]], inside mask: [UInt8]) -> [Float] {
     let pairs = [(-1, -1), (0, -1), (1, -1), (2, -1)]  // Σw·I, Σw·I·u
-    let sums = Self.momentSums(image, weight: weight, dims: dims, block: block, coarse: coarse, products: pairs).map {
-      GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: $0), sigmaMM: sigmaMM, method: .spatial).voxels
+    let raw = StageClock.measure("hypointense.level.sums") {
+      Self.momentSums(image, weight: weight, dims: dims, block: block, coarse: coarse, products: pairs)
     }
+    let sums = StageClock.measure("hypointense.level.smoothing") {
+      raw.map { GaussianSmoothing.smooth(Volume(grid: coarseGrid, voxels: $0), sigmaMM: sigmaMM, method: .spatial).voxels }
+    }
+    let solveClock = StageClock.start()
     let nodes = coarse.x * coarse.y * coarse.z
     // Per node: the plane's value at the origin of block coordinates and its slope.
     let sigmaBlocks = SIMD3((0..<3).map { sigmaMM / coarseGrid.spacingMM[$0] })
@@ -639,6 +674,9 @@ struct LocalLevel {
         }
       }
     }
+    StageClock.record("hypointense.level.solve", since: solveClock)
+    let interpolationClock = StageClock.start()
+    defer { StageClock.record("hypointense.level.interpolation", since: interpolationClock) }
     // The plane of each voxel: the four coefficient fields interpolated with one set of
     // trilinear weights, evaluated at the voxel's position in block units.
     let (wx, wy, wz) = (axisWeights[0], axisWeights[1], axisWeights[2])

@@ -22,6 +22,12 @@ struct AnalyzeCommandTests {
     return (dir, study)
   }
 
+  /// The `lesions` array of a printed lesions document, with sorted keys.
+  static func lesions(_ text: String) throws -> String {
+    let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+    return String(decoding: try JSONSerialization.data(withJSONObject: object["lesions"]!, options: .sortedKeys), as: UTF8.self)
+  }
+
   @Test("a study folder: lesions.json valid against its schema, labels in the native geometry, a summary")
   func studyFolder() throws {
     let (dir, study) = try writeStudy()
@@ -53,11 +59,29 @@ struct AnalyzeCommandTests {
       "--liver-mask", dir + "/liver_mask.nii.gz", "--out", folder.file("b"), "--json",
     ])
     #expect(a.status == 0 && b.status == 0)
-    func lesions(_ text: String) throws -> String {
-      let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
-      return String(decoding: try JSONSerialization.data(withJSONObject: object["lesions"]!, options: .sortedKeys), as: UTF8.self)
+    #expect(try Self.lesions(a.stdout) == Self.lesions(b.stdout))
+  }
+
+  @Test("HEPAFOCI_STAGE_TIMES writes stage times to standard error and changes nothing else")
+  func stageTimes() throws {
+    let (dir, _) = try writeStudy()
+    let plain = try CLI.run(["analyze", dir, "--out", folder.file("plain"), "--json"])
+    let timed = try CLI.run(["analyze", dir, "--out", folder.file("timed"), "--json"], environment: ["HEPAFOCI_STAGE_TIMES": "1"])
+    #expect(plain.status == 0 && timed.status == 0)
+    #expect(!plain.stderr.contains("stage "))
+    // One line per stage: name, wall-clock and processor milliseconds.
+    let lines = timed.stderr.split(separator: "\n").filter { $0.hasPrefix("stage ") }
+    let names = Set(lines.map { $0.split(separator: " ")[1] })
+    for stage in ["study.read", "analysis.detection", "hypointense.maps", "detection.components", "analysis.lesions", "study.write"] {
+      #expect(names.contains(Substring(stage)), "\(stage) in \(names.sorted())")
     }
-    #expect(try lesions(a.stdout) == lesions(b.stdout))
+    #expect(lines.allSatisfy { line in
+      let f = line.split(separator: " ")
+      return f.count == 6 && Double(f[2]).map { $0 >= 0 } == true && f[3] == "ms" && Double(f[4]) != nil && f[5] == "ms"
+    })
+    #expect(try Self.lesions(plain.stdout) == Self.lesions(timed.stdout))
+    let off = try CLI.run(["analyze", dir, "--out", folder.file("off")], environment: ["HEPAFOCI_STAGE_TIMES": "0"])
+    #expect(off.status == 0 && !off.stderr.contains("stage "))
   }
 
   @Test("settings reach lesions.json; bad settings are usage errors")
