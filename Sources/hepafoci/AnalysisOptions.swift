@@ -40,6 +40,10 @@ struct AnalysisOptions: ParsableArguments {
   var noHypointenseArterial = false
   @Option(help: "Hypointense channel with a T2: voxels whose fused score (robust z-scores of T2 brightness and native and arterial darkness, summed over the root of their number) is over this level seed lesions too (0 = off).")
   var hypointenseFused = 3.0
+  @Option(help: "Hypointense channel with a T2: T2 brightness over this many robust SDs of the liver's rules out a vessel in the joint and fused scores (0 = off).")
+  var hypointenseT2NotVessel = 3.0
+  @Option(help: "Hypointense channel with a T2: the joint and fused scores find lesions in a pass of their own, kept clear of the plain pass's lesions and in areas of at most this many voxels (0 = merged into the plain score where no plain voxel passes).")
+  var hypointenseJointArea = 5000
   @Option(help: "Largest shift applied by motion correction, mm.") var maxShift = 20.0
   @Option(help: "Weakest correlation peak (0...1) accepted by motion correction.") var minPeak = 0.05
   @Option(help: "Signal and enhancement class cut-off: ±this ratio against the parenchyma.") var signalCutoff = 0.10
@@ -68,8 +72,8 @@ struct AnalysisOptions: ParsableArguments {
     where !(0...1).contains(value) {
       throw ValidationError("\(name) must be within 0...1.")
     }
-    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, hypointenseFused >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
-      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing, --hypointense-t2-contrast and --hypointense-fused not negative, --hypointense-grow within (0, 1], --hypointense-core, --hypointense-min-voxels and --hypointense-passes at least 1.")
+    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, hypointenseFused >= 0, hypointenseT2NotVessel >= 0, hypointenseJointArea >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
+      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing, --hypointense-t2-contrast, --hypointense-fused, --hypointense-t2-not-vessel and --hypointense-joint-area not negative, --hypointense-grow within (0, 1], --hypointense-core, --hypointense-min-voxels and --hypointense-passes at least 1.")
     }
     guard ovalAxisRatio >= 1, lobulatedConvexity > 0, lobulatedRoughness > 0, irregularRoughness > 0, blurredEdge > 0, capsuleContact >= 0, shuntMaxDiameter > 0 else {
       throw ValidationError(
@@ -111,6 +115,8 @@ struct AnalysisOptions: ParsableArguments {
       h.exclusionPasses = hypointensePasses
       h.arterialDarkness = !noHypointenseArterial
       h.fusedLevel = hypointenseFused
+      h.t2NotVesselZ = hypointenseT2NotVessel
+      h.jointAreaLimitVoxels = hypointenseJointArea
       h.halfContrastLayers = halfContrastLayers
       h.minimumT2Contrast = hypointenseT2Contrast
       s.detection.hypointense = h

@@ -175,6 +175,7 @@ import _FociTestSupport
     #expect(partial.k == 6 && partial.coreFactor == HypointenseChannel().coreFactor)
     #expect(partial.jointLevel == 0, "a file from before the joint score did without it")
     #expect(partial.fusedLevel == 0 && !partial.arterialDarkness, "nor the fused score and arterial darkness")
+    #expect(partial.t2NotVesselZ == 0 && partial.jointAreaLimitVoxels == 0, "nor the T2 vessel rule and the joint pass")
     #expect(!partial.firstOrderLevel, "a file from before the first-order level used the mean")
     #expect(throws: DecodingError.self) { try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"capsuleMarginVoxels": [1]}"#.utf8)) }
   }
@@ -283,13 +284,57 @@ import _FociTestSupport
     #expect(scene.label(without.foci, at: centre) == 0, "no single image and no geometric mean finds it")
     let fused = try detect(fused: HypointenseChannel().fusedLevel)
     #expect(scene.label(fused.foci, at: centre) != 0)
-    // At this noise a threshold of 3 SD of summed z-scores lets one small patch of noise through
-    // at the capsule (11 voxels; smoothing inside the liver averages fewer voxels there), a
-    // price the phantom benchmark measures (false positives 1.13 → 1.15 per study).
-    #expect(fused.foci.count <= without.foci.count + 2, "\(fused.foci.voxelCounts) against \(without.foci.voxelCounts)")
+    // At this noise a threshold of 3 SD of summed z-scores lets small patches of noise through:
+    // one at the capsule (11 voxels; smoothing inside the liver averages fewer voxels there),
+    // and one of 18 voxels where T2 noise over `t2NotVesselZ` lifts the vessel gate. The
+    // phantom benchmark measures that price (false positives 1.13 → 1.15 per study for the
+    // fused score, about 0.07 more for the T2 vessel rule).
+    #expect(fused.foci.count <= without.foci.count + 3, "\(fused.foci.voxelCounts) against \(without.foci.voxelCounts)")
     #expect(scene.label(fused.foci, at: SIMD3(100, 40, 42)) == 0, "the vein is no lesion")
   }
 
+  @Test func aLesionBrightInTheVenousPhaseIsNoVesselWhenT2ShowsIt() throws {
+    // 25 % darker natively and in the arterial phase, 30 % brighter than the liver in the
+    // venous phase (as vessels are), 18 % brighter on T2 (under the 30 % floor; vessels are
+    // dark there): on T1 alone it is a vessel, with T2 it is not.
+    let centre = SIMD3(70.0, 90.0, 42.0)
+    let (scene, t2) = Self.faintScene(centre: centre, radius: 8, native: 0.75, arterial: 0.75, venous: 1.3, t2: 1.18, amplitude: 4)
+    var settings = DetectionSettings()
+    settings.motionCorrection = nil
+    func detect(notVessel: Double) throws -> FocusDetection.Result {
+      settings.hypointense?.t2NotVesselZ = notVessel
+      return try FocusDetection.detect(
+        native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous, t2: t2, settings: settings)
+    }
+    let without = try detect(notVessel: 0)
+    #expect(scene.label(without.foci, at: centre) == 0, "a vessel on T1")
+    let with = try detect(notVessel: HypointenseChannel().t2NotVesselZ)
+    #expect(scene.label(with.foci, at: centre) != 0)
+    #expect(scene.label(with.foci, at: SIMD3(100, 40, 42)) == 0, "the vein (iso on T2) is still no lesion")
+    #expect(with.foci.count == without.foci.count + 1, "\(with.foci.voxelCounts) against \(without.foci.voxelCounts)")
+  }
+
+  @Test func theJointPassAddsLesionsClearOfPlainOnesInSmallAreas() {
+    // A row of 20 voxels: a plain lesion (2–4); joint-pass lesions touching it (5–6), alone
+    // (9–10), and in a wide area of the combined score (14–17, area 13–18).
+    let dims = SIMD3(20, 1, 1)
+    func mask(_ ranges: [ClosedRange<Int>]) -> [UInt8] { (0..<20).map { n in ranges.contains { $0.contains(n) } ? 1 : 0 } }
+    let joint = mask([5...6, 9...10, 14...17])
+    let combined: [Float] = (0..<20).map { n in [2...6, 9...10, 13...18].contains { $0.contains(n) } ? 1.5 : 0.5 }
+    var plain: [UInt8]? = mask([2...4])
+    HypointenseMaps.addJointPass(joint, combined: combined, to: &plain, dims: dims, areaLimit: 5)
+    #expect(plain == mask([2...4, 9...10]))
+    // Without plain lesions the lone one is added, and the wide area still adds nothing.
+    var none: [UInt8]? = nil
+    HypointenseMaps.addJointPass(joint, combined: combined, to: &none, dims: dims, areaLimit: 5)
+    #expect(none == mask([5...6, 9...10]))
+    // With a limit the wide area fits in, all that no plain lesion touches.
+    var wide: [UInt8]? = mask([2...4])
+    HypointenseMaps.addJointPass(joint, combined: combined, to: &wide, dims: dims, areaLimit: 6)
+    #expect(wide == mask([2...4, 9...10, 14...17]))
+  }
+
+  /// The rule of `jointAreaLimitVoxels` = 0 (settings files from before the joint pass).
   @Test func jointScoresAddRegionsAndLeaveTheExtentOfPlainOnes() {
     // A row of 12 voxels: a plain lesion (voxels 1–2 over 1) in a joint halo (0–4), a gap,
     // and a region only the joint score passes (7–9).
