@@ -5,7 +5,7 @@
 #
 #   Benchmarks/sensitivity.sh [STUDIES (100)] [SEED (1)] [WORK FOLDER (.build/sensitivity)]
 #
-# Needs what tools/setup.sh installs. Takes about 6–7 minutes for 100 studies on 2 cores.
+# Needs what tools/setup.sh installs. Takes about 7–10 minutes for 100 studies on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 studies=${1:-100}
