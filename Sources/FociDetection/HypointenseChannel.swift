@@ -429,7 +429,10 @@ struct HypointenseMaps: Sendable {
   /// (`joint`, found on the `combined` score) that no plain lesion touches or comes within a
   /// voxel of, and that lie in an area of the combined score over 1 (26-connected) of at most
   /// `areaLimit` voxels.
-  static func addJointPass(_ joint: [UInt8], combined: [Float], to plain: inout [UInt8]?, dims: SIMD3<Int>, areaLimit: Int) {
+  /// `areas`: the labelled areas of `combined` over 1 when the caller has them.
+  static func addJointPass(
+    _ joint: [UInt8], combined: [Float], to plain: inout [UInt8]?, dims: SIMD3<Int>, areaLimit: Int, areas: ComponentLabels? = nil
+  ) {
     let box = Grid(dims: dims, spacingMM: SIMD3(1, 1, 1))
     let found = ConnectedComponents.label(Volume(grid: box, voxels: joint), connectivity: .corners26)
     guard found.count > 0 else { return }
@@ -439,7 +442,7 @@ struct HypointenseMaps: Sendable {
       let near = Morphology.dilate(plain, dims: dims, radius: SIMD3(1, 1, 1))
       for n in 0..<joint.count where ids[n] != 0 && near[n] != 0 { rejected[Int(ids[n])] = true }
     }
-    let area = ConnectedComponents.label(Volume(grid: box, voxels: combined.map { $0 > 1 ? UInt8(1) : 0 }), connectivity: .corners26)
+    let area = areas ?? Self.areas(of: combined, dims: dims)
     let areaIDs = area.labels.labels32
     for n in 0..<joint.count where ids[n] != 0 && areaIDs[n] != 0 && area.voxelCounts[Int(areaIDs[n]) - 1] > areaLimit {
       rejected[Int(ids[n])] = true
@@ -447,6 +450,23 @@ struct HypointenseMaps: Sendable {
     var merged = plain ?? [UInt8](repeating: 0, count: joint.count)
     for n in 0..<joint.count where ids[n] != 0 && !rejected[Int(ids[n])] { merged[n] = 1 }
     plain = merged
+  }
+
+  /// The 26-connected areas of `score` over 1.
+  static func areas(of score: [Float], dims: SIMD3<Int>) -> ComponentLabels {
+    let mask = score.map { $0 > 1 ? UInt8(1) : 0 }
+    return ConnectedComponents.label(Volume(grid: Grid(dims: dims, spacingMM: SIMD3(1, 1, 1)), voxels: mask), connectivity: .corners26)
+  }
+
+  /// `score` with its areas over 1 of more than `limit` voxels set to 0, and the areas.
+  static func smallAreas(of score: [Float], dims: SIMD3<Int>, limit: Int) -> (score: [Float], areas: ComponentLabels) {
+    let areas = areas(of: score, dims: dims)
+    let wide = areas.voxelCounts.map { $0 > limit }
+    guard wide.contains(true) else { return (score, areas) }
+    let ids = areas.labels.labels32
+    var small = score
+    for n in 0..<small.count where ids[n] != 0 && wide[Int(ids[n]) - 1] { small[n] = 0 }
+    return (small, areas)
   }
 
   /// Raises `score` to the fused score over `level`: each map's robust z-score in the
@@ -613,9 +633,14 @@ struct HypointenseMaps: Sendable {
       return regions
     }
     var regions = lesionRegions(of: score)
-    if let combined, let joint = lesionRegions(of: combined) {
-      Self.addJointPass(
-        joint, combined: combined, to: &regions, dims: dims, areaLimit: settings.jointAreaLimitVoxels)
+    if let combined {
+      // Areas over the limit can give nothing, and areas over 1 never share a basin, a
+      // region or a trim, so the pass runs on the small areas alone (the same lesions, for
+      // far fewer voxels: wide lesions are most of the score over 1).
+      let (small, areas) = Self.smallAreas(of: combined, dims: dims, limit: settings.jointAreaLimitVoxels)
+      if let joint = lesionRegions(of: small) {
+        Self.addJointPass(joint, combined: combined, to: &regions, dims: dims, areaLimit: settings.jointAreaLimitVoxels, areas: areas)
+      }
     }
     guard let regions else { return }
     let (nx, ny, nz) = (dims.x, dims.y, dims.z)

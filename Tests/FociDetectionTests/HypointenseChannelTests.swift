@@ -334,6 +334,21 @@ import _FociTestSupport
     #expect(wide == mask([2...4, 9...10, 14...17]))
   }
 
+  @Test func smallAreasKeepTheScoreOfAreasUpToTheLimitOnly() {
+    // Areas over 1: 1–3 (3 voxels) and 6–11 (6 voxels, 26-connected through the diagonal row).
+    let dims = SIMD3(14, 2, 1)
+    var score = [Float](repeating: 0.5, count: 28)
+    for i in 1...3 { score[i] = 1.5 }
+    for i in 6...8 { score[i] = 2 }
+    for i in 9...11 { score[14 + i] = 3 }
+    let (small, areas) = HypointenseMaps.smallAreas(of: score, dims: dims, limit: 5)
+    #expect(areas.count == 2 && areas.voxelCounts == [3, 6])
+    #expect(Array(small[1...3]) == Array(score[1...3]), "the small area keeps its score")
+    #expect(small[6...8].allSatisfy { $0 == 0 } && small[23...25].allSatisfy { $0 == 0 }, "the wide one is cleared")
+    #expect(small[0] == 0.5 && small[13] == 0.5, "voxels under 1 are left alone")
+    #expect(HypointenseMaps.smallAreas(of: score, dims: dims, limit: 6).score == score)
+  }
+
   /// The rule of `jointAreaLimitVoxels` = 0 (settings files from before the joint pass).
   @Test func jointScoresAddRegionsAndLeaveTheExtentOfPlainOnes() {
     // A row of 12 voxels: a plain lesion (voxels 1–2 over 1) in a joint halo (0–4), a gap,
