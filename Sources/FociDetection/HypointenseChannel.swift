@@ -416,8 +416,7 @@ struct HypointenseMaps: Sendable {
   /// image shows and leaves the extent of those one image shows alone (T2's coarse slices
   /// would otherwise widen every lesion by its blur).
   static func addJointRegions(_ joint: [Float], to score: inout [Float], dims: SIMD3<Int>) {
-    let mask = (0..<score.count).map { n in max(score[n], joint[n]) > 1 ? UInt8(1) : 0 }
-    let regions = ConnectedComponents.label(Volume(grid: Grid(dims: dims, spacingMM: SIMD3(1, 1, 1)), voxels: mask), connectivity: .corners26)
+    let regions = areas(of: zip(score, joint).map { max($0, $1) }, dims: dims)
     guard regions.count > 0 else { return }
     let ids = regions.labels.labels32
     var plain = [Bool](repeating: false, count: regions.count + 1)

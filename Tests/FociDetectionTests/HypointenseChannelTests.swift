@@ -85,6 +85,17 @@ import _FociTestSupport
       return Volume(grid: grid, voxels: t2)
     }
 
+    /// Detection without motion correction, with `t2` and the channel's default settings as
+    /// `adjust` leaves them.
+    func detect(t2: Volume<Float>?, _ adjust: (inout HypointenseChannel) -> Void) throws -> FocusDetection.Result {
+      var settings = DetectionSettings()
+      settings.motionCorrection = nil
+      var channel = HypointenseChannel()
+      adjust(&channel)
+      settings.hypointense = channel
+      return try FocusDetection.detect(native: native, arterial: arterial, liverMask: liver, venous: venous, t2: t2, settings: settings)
+    }
+
     /// The focus label at a world point (voxel (0,0,0) at the origin).
     func label(_ foci: ComponentLabels, at p: SIMD3<Double>) -> UInt32 {
       let v = p / grid.spacingMM
@@ -273,13 +284,7 @@ import _FociTestSupport
     // lesion stands several noise SDs out of each.
     let centre = SIMD3(70.0, 90.0, 42.0)
     let (scene, t2) = Self.faintScene(centre: centre, radius: 3.5, native: 0.96, arterial: 0.96, venous: 1, t2: 1.12, amplitude: 8)
-    var settings = DetectionSettings()
-    settings.motionCorrection = nil
-    func detect(fused: Double) throws -> FocusDetection.Result {
-      settings.hypointense?.fusedLevel = fused
-      return try FocusDetection.detect(
-        native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous, t2: t2, settings: settings)
-    }
+    func detect(fused: Double) throws -> FocusDetection.Result { try scene.detect(t2: t2) { $0.fusedLevel = fused } }
     let without = try detect(fused: 0)
     #expect(scene.label(without.foci, at: centre) == 0, "no single image and no geometric mean finds it")
     let fused = try detect(fused: HypointenseChannel().fusedLevel)
@@ -299,13 +304,7 @@ import _FociTestSupport
     // dark there): on T1 alone it is a vessel, with T2 it is not.
     let centre = SIMD3(70.0, 90.0, 42.0)
     let (scene, t2) = Self.faintScene(centre: centre, radius: 8, native: 0.75, arterial: 0.75, venous: 1.3, t2: 1.18, amplitude: 4)
-    var settings = DetectionSettings()
-    settings.motionCorrection = nil
-    func detect(notVessel: Double) throws -> FocusDetection.Result {
-      settings.hypointense?.t2NotVesselZ = notVessel
-      return try FocusDetection.detect(
-        native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous, t2: t2, settings: settings)
-    }
+    func detect(notVessel: Double) throws -> FocusDetection.Result { try scene.detect(t2: t2) { $0.t2NotVesselZ = notVessel } }
     let without = try detect(notVessel: 0)
     #expect(scene.label(without.foci, at: centre) == 0, "a vessel on T1")
     let with = try detect(notVessel: HypointenseChannel().t2NotVesselZ)
