@@ -109,19 +109,24 @@ public enum PhaseCorrelation {
     // which the log-parabola then locates to a fraction of one.
     let halfX = size.x / 2 + 1
     let weightX = lowPass(size.x, count: halfX), weightY = lowPass(size.y, count: size.y), weightZ = lowPass(size.z, count: size.z)
-    for k in 0..<size.z {
-      for j in 0..<size.y {
-        let wyz = weightY[j] * weightZ[k]
-        for i in 0..<halfX {
-          let n = i + halfX * (j + size.y * k)
-          let (ar, ai) = (fa.pointer[2 * n], fa.pointer[2 * n + 1])
-          let (br, bi) = (fb.pointer[2 * n], fb.pointer[2 * n + 1])
-          let re = br * ar + bi * ai
-          let im = bi * ar - br * ai
-          let magnitude = (re * re + im * im).squareRoot()
-          let scale: Float = magnitude > 1e-20 ? Float(wyz * weightX[i]) / magnitude : 0
-          fb.pointer[2 * n] = re * scale
-          fb.pointer[2 * n + 1] = im * scale
+    let (a, b) = (UncheckedSendable(fa.pointer), UncheckedSendable(fb.pointer))
+    // Planes are independent; each frequency gets the same operations whatever the split.
+    ParallelSlabs.forEach(count: size.z) { k in
+      weightX.withUnsafeBufferPointer { wx in
+        for j in 0..<size.y {
+          let wyz = weightY[j] * weightZ[k]
+          let row = 2 * halfX * (j + size.y * k)
+          let (pa, pb) = (a.value + row, b.value + row)
+          for i in 0..<halfX {
+            let (ar, ai) = (pa[2 * i], pa[2 * i + 1])
+            let (br, bi) = (pb[2 * i], pb[2 * i + 1])
+            let re = br * ar + bi * ai
+            let im = bi * ar - br * ai
+            let magnitude = (re * re + im * im).squareRoot()
+            let scale: Float = magnitude > 1e-20 ? Float(wyz * wx[i]) / magnitude : 0
+            pb[2 * i] = re * scale
+            pb[2 * i + 1] = im * scale
+          }
         }
       }
     }
@@ -130,32 +135,50 @@ public enum PhaseCorrelation {
     let surface = FFTBuffer(floats: fft.realCount)
     fft.inverse(fb, into: surface)
 
-    let total = fft.realCount
-    let r = surface.pointer
-    var best = 0
-    for n in 1..<total where r[n] > r[best] { best = n }
-    let peakIndex = SIMD3(best % size.x, (best / size.x) % size.y, best / (size.x * size.y))
+    let r = UncheckedSendable(UnsafePointer(surface.pointer))
+    let planeLength = size.x * size.y
+    // The first index of the highest value: each plane's first maximum, then the first plane
+    // holding the highest of those, so the split cannot change which tie wins.
+    let planeBest = UncheckedSendable(UnsafeMutableBufferPointer<Int>.allocate(capacity: size.z))
+    defer { planeBest.value.deallocate() }
+    ParallelSlabs.forEach(count: size.z) { k in
+      let plane = r.value + planeLength * k
+      var best = 0
+      for n in 1..<planeLength where plane[n] > plane[best] { best = n }
+      planeBest.value[k] = planeLength * k + best
+    }
+    var best = planeBest.value[0]
+    for k in 1..<size.z where r.value[planeBest.value[k]] > r.value[best] { best = planeBest.value[k] }
+    let peakIndex = SIMD3(best % size.x, (best / size.x) % size.y, best / planeLength)
     // Highest value more than `exclusionRadius` voxels (cyclically) from the peak.
-    func far(_ p: Int, _ axis: Int) -> Bool {
+    @Sendable func far(_ p: Int, _ axis: Int) -> Bool {
       let d = abs(p - peakIndex[axis])
       return min(d, size[axis] - d) > exclusionRadius
     }
-    var second: Float = 0
-    for k in 0..<size.z {
+    let planeSecond = UncheckedSendable(UnsafeMutableBufferPointer<Float>.allocate(capacity: size.z))
+    defer { planeSecond.value.deallocate() }
+    ParallelSlabs.forEach(count: size.z) { k in
       let farZ = far(k, 2)
+      var second: Float = 0
       for j in 0..<size.y {
         let farYZ = farZ || far(j, 1)
-        let row = size.x * (j + size.y * k)
-        for i in 0..<size.x where (farYZ || far(i, 0)) && r[row + i] > second { second = r[row + i] }
+        let row = r.value + size.x * (j + size.y * k)
+        if farYZ {
+          for i in 0..<size.x { second = max(second, row[i]) }
+        } else {
+          for i in 0..<size.x where far(i, 0) && row[i] > second { second = row[i] }
+        }
       }
+      planeSecond.value[k] = second
     }
+    let second = planeSecond.value.max() ?? 0
 
     var shift = SIMD3<Double>()
     for axis in 0..<3 {
       func value(_ offset: Int) -> Double {
         var p = peakIndex
         p[axis] = (p[axis] + offset + size[axis]) % size[axis]
-        return Double(r[p.x + size.x * (p.y + size.y * p.z)])
+        return Double(r.value[p.x + size.x * (p.y + size.y * p.z)])
       }
       var (left, centre, right) = (value(-1), value(0), value(1))
       // The low-pass makes the peak Gaussian, and a parabola through the logarithms of three
@@ -169,7 +192,7 @@ public enum PhaseCorrelation {
       if integer > size[axis] / 2 { integer -= size[axis] }
       shift[axis] = Double(integer) + fraction
     }
-    return (shift, Double(r[best]) / weightSum, second > 0 ? Double(r[best] / second) : .infinity)
+    return (shift, Double(r.value[best]) / weightSum, second > 0 ? Double(r.value[best] / second) : .infinity)
   }
 
   /// Voxels around the peak that belong to it when looking for the second-highest value.
