@@ -73,17 +73,37 @@ public enum HalfContrastEdges {
   /// Per focus, the value halfway from the parenchyma to its level, or −∞ for foci
   /// that are not trimmed.
   static func halfLevels(_ labels: [UInt32], count: Int, values: [Float], parenchyma: Float, threshold: Float, quantile: Double) -> [Float] {
+    // Each focus's values above the threshold, gathered into one flat buffer (counted first,
+    // so no per-focus array grows), then the level picked by selection instead of a sort.
     var voxels = [Int](repeating: 0, count: count)
-    var above = [[Float]](repeating: [], count: count)
-    for n in labels.indices where labels[n] != 0 {
-      let c = Int(labels[n]) - 1
-      voxels[c] += 1
-      if values[n] > threshold { above[c].append(values[n]) }
+    var start = [Int](repeating: 0, count: count + 1)
+    labels.withUnsafeBufferPointer { l in
+      values.withUnsafeBufferPointer { s in
+        for n in 0..<l.count where l[n] != 0 {
+          let c = Int(l[n]) - 1
+          voxels[c] += 1
+          if s[n] > threshold { start[c + 1] += 1 }
+        }
+      }
+    }
+    for c in 0..<count { start[c + 1] += start[c] }
+    let gathered = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, start[count]))
+    defer { gathered.deallocate() }
+    var next = start
+    labels.withUnsafeBufferPointer { l in
+      values.withUnsafeBufferPointer { s in
+        for n in 0..<l.count where l[n] != 0 && s[n] > threshold {
+          let c = Int(l[n]) - 1
+          gathered[next[c]] = s[n]
+          next[c] += 1
+        }
+      }
     }
     return (0..<count).map { c in
-      guard !above[c].isEmpty, Double(above[c].count) >= minimumEnhancingShare * Double(voxels[c]) else { return -.infinity }
-      above[c].sort()
-      let level = above[c][min(above[c].count - 1, Int(quantile * Double(above[c].count)))]
+      let above = start[c + 1] - start[c]
+      guard above > 0, Double(above) >= minimumEnhancingShare * Double(voxels[c]) else { return -.infinity }
+      let own = UnsafeMutableBufferPointer(rebasing: gathered[start[c]..<start[c + 1]])
+      let level = Selection.kthSmallest(own, rank: min(above - 1, Int(quantile * Double(above))))
       let half = parenchyma + (level - parenchyma) / 2
       return half > threshold ? half : -.infinity
     }
@@ -125,20 +145,48 @@ public enum HalfContrastEdges {
   /// The peeled map as components in raster order: pieces under `minimumVoxels` are dropped
   /// when their focus kept a larger piece.
   static func renumbered(_ labels: [UInt32], focusCount: Int, grid: Grid, connectivity: Connectivity, minimumVoxels: Int) -> ComponentLabels {
-    let mask = Volume(grid: grid, voxels: labels.map { $0 != 0 ? UInt8(1) : 0 })
-    let pieces = ConnectedComponents.label(mask, connectivity: connectivity)
-    let pieceLabels = pieces.labels.labels32
-    // The focus of each piece (a piece lies in one focus: peeling only removes voxels).
-    var focusOf = [Int](repeating: 0, count: pieces.count)
-    for n in pieceLabels.indices where pieceLabels[n] != 0 { focusOf[Int(pieceLabels[n]) - 1] = Int(labels[n]) }
-    var focusKeepsLarge = [Bool](repeating: false, count: focusCount + 1)
-    for p in 0..<pieces.count where pieces.voxelCounts[p] >= minimumVoxels { focusKeepsLarge[focusOf[p]] = true }
-    var newID = [UInt32](repeating: 0, count: pieces.count + 1)
-    var counts: [Int] = []
-    for p in 0..<pieces.count where pieces.voxelCounts[p] >= minimumVoxels || !focusKeepsLarge[focusOf[p]] {
-      counts.append(pieces.voxelCounts[p])
-      newID[p + 1] = UInt32(counts.count)
+    let mask = labels.withUnsafeBufferPointer { l in
+      [UInt8](unsafeUninitializedCapacity: l.count) { out, initialized in
+        for n in 0..<l.count { out[n] = l[n] != 0 ? 1 : 0 }
+        initialized = l.count
+      }
     }
-    return ComponentLabels(labels: LabelVolume(grid: grid, labels: pieceLabels.map { newID[Int($0)] }), voxelCounts: counts)
+    let pieces = ConnectedComponents.label(Volume(grid: grid, voxels: mask), connectivity: connectivity)
+    // Works on the pieces' labels in their own width (no widened copy of the box).
+    func kept<L: FixedWidthInteger & UnsignedInteger>(_ pieceLabels: [L]) -> (labels: [L], counts: [Int]) {
+      // The focus of each piece (a piece lies in one focus: peeling only removes voxels).
+      var focusOf = [Int](repeating: 0, count: pieces.count)
+      pieceLabels.withUnsafeBufferPointer { p in
+        labels.withUnsafeBufferPointer { l in
+          for n in 0..<p.count where p[n] != 0 { focusOf[Int(p[n]) - 1] = Int(l[n]) }
+        }
+      }
+      var focusKeepsLarge = [Bool](repeating: false, count: focusCount + 1)
+      for p in 0..<pieces.count where pieces.voxelCounts[p] >= minimumVoxels { focusKeepsLarge[focusOf[p]] = true }
+      var newID = [L](repeating: 0, count: pieces.count + 1)
+      var counts: [Int] = []
+      for p in 0..<pieces.count where pieces.voxelCounts[p] >= minimumVoxels || !focusKeepsLarge[focusOf[p]] {
+        counts.append(pieces.voxelCounts[p])
+        newID[p + 1] = L(counts.count)
+      }
+      let renumbered = pieceLabels.withUnsafeBufferPointer { p in
+        newID.withUnsafeBufferPointer { id in
+          [L](unsafeUninitializedCapacity: p.count) { out, initialized in
+            for n in 0..<p.count { out[n] = id[Int(p[n])] }
+            initialized = p.count
+          }
+        }
+      }
+      return (renumbered, counts)
+    }
+    switch pieces.labels.storage {
+    case .uint16(let a):
+      let (l, counts) = kept(a)
+      return ComponentLabels(labels: LabelVolume(grid: grid, labels: l, maxLabel: UInt32(counts.count)), voxelCounts: counts)
+    case .uint32(let a):
+      // The narrowing initialiser: dropped pieces may bring the labels within 16 bits.
+      let (l, counts) = kept(a)
+      return ComponentLabels(labels: LabelVolume(grid: grid, labels: l), voxelCounts: counts)
+    }
   }
 }
