@@ -10,6 +10,7 @@ public enum Translation {
     let taps = TrilinearShift(grid: volume.grid, first: .zero, count: dims, shift: shift)
     let voxels = volume.voxels.withUnsafeBufferPointer { src in
       [Float](unsafeUninitializedCapacity: volume.grid.voxelCount) { out, initialized in
+        if let base = out.baseAddress { HugePages.advise(base, byteCount: out.count * MemoryLayout<Float>.stride) }
         let input = UncheckedSendable(src), target = UncheckedSendable(out)
         ParallelSlabs.forEach(count: dims.z) { k in
           for j in 0..<dims.y {
@@ -33,15 +34,32 @@ public enum Translation {
     guard first.x <= last.x, first.y <= last.y, first.z <= last.z else { return volume }
     let count = last &- first &+ 1
     let taps = TrilinearShift(grid: volume.grid, first: first, count: count, shift: shift)
-    var voxels = volume.voxels
-    volume.voxels.withUnsafeBufferPointer { src in
-      voxels.withUnsafeMutableBufferPointer { out in
+    // A new array written once, plane by plane in parallel: rows through the box are sampled
+    // inside it and copied outside, the rest copied (a copy-on-write of the whole volume
+    // followed by sampling would copy on one thread first).
+    let voxels = volume.voxels.withUnsafeBufferPointer { src in
+      [Float](unsafeUninitializedCapacity: volume.grid.voxelCount) { out, initialized in
+        if let base = out.baseAddress { HugePages.advise(base, byteCount: out.count * MemoryLayout<Float>.stride) }
         let input = UncheckedSendable(src), target = UncheckedSendable(out)
-        ParallelSlabs.forEach(count: count.z) { k in
-          for j in 0..<count.y {
-            taps.sampleRow(input.value, j: j, k: k, into: target.value.baseAddress! + volume.grid.offset(first.x, first.y + j, first.z + k))
+        ParallelSlabs.forEach(count: dims.z) { k in
+          let (s, o) = (input.value.baseAddress!, target.value.baseAddress!)
+          let plane = volume.grid.offset(0, 0, k)
+          guard (first.z...last.z).contains(k) else {
+            (o + plane).update(from: s + plane, count: dims.x * dims.y)
+            return
+          }
+          for j in 0..<dims.y {
+            let row = plane + dims.x * j
+            guard (first.y...last.y).contains(j) else {
+              (o + row).update(from: s + row, count: dims.x)
+              continue
+            }
+            (o + row).update(from: s + row, count: first.x)
+            taps.sampleRow(input.value, j: j - first.y, k: k - first.z, into: o + row + first.x)
+            (o + row + last.x + 1).update(from: s + row + last.x + 1, count: dims.x - 1 - last.x)
           }
         }
+        initialized = volume.grid.voxelCount
       }
     }
     return Volume(grid: volume.grid, voxels: voxels, sourceType: volume.sourceType)
@@ -59,6 +77,7 @@ public enum Translation {
     let voxels = volume.voxels.withUnsafeBufferPointer { src in
       reference.voxels.withUnsafeBufferPointer { ref in
         [Float](unsafeUninitializedCapacity: volume.grid.voxelCount) { out, initialized in
+          if let base = out.baseAddress { HugePages.advise(base, byteCount: out.count * MemoryLayout<Float>.stride) }
           let input = UncheckedSendable(src), subtrahend = UncheckedSendable(ref), target = UncheckedSendable(out)
           ParallelSlabs.forEach(count: dims.z) { k in
             for j in 0..<dims.y {

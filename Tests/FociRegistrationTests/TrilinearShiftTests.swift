@@ -37,16 +37,18 @@ struct TrilinearShiftTests {
     let r = Volume(grid: grid, voxels: (0..<grid.voxelCount).map { _ in Float.random(in: 0...300, using: &rng) })
     let moved = Translation.resample(v, shiftVoxels: shift)
     let difference = Translation.resample(v, shiftVoxels: shift, minus: r)
-    let lower = SIMD3(2, 1, 1), upper = SIMD3(9, 6, 3)
-    let boxed = Translation.resample(v, shiftVoxels: shift, inside: lower, upper)
     var mismatches = 0
-    for k in 0..<6 { for j in 0..<9 { for i in 0..<13 {
-      let n = grid.offset(i, j, k)
-      let expected = Self.bruteForce(v, shift: shift, i: i, j: j, k: k)
-      if moved.voxels[n] != expected || difference.voxels[n] != expected - r.voxels[n] { mismatches += 1 }
-      let inside = (lower.x...upper.x).contains(i) && (lower.y...upper.y).contains(j) && (lower.z...upper.z).contains(k)
-      if boxed.voxels[n] != (inside ? expected : v.voxels[n]) { mismatches += 1 }
-    } } }
+    // An inner box, and one reaching past the grid on some sides (clamped to it).
+    for (lower, upper) in [(SIMD3(2, 1, 1), SIMD3(9, 6, 3)), (SIMD3(-2, 0, 3), SIMD3(12, 4, 9))] {
+      let boxed = Translation.resample(v, shiftVoxels: shift, inside: lower, upper)
+      for k in 0..<6 { for j in 0..<9 { for i in 0..<13 {
+        let n = grid.offset(i, j, k)
+        let expected = Self.bruteForce(v, shift: shift, i: i, j: j, k: k)
+        if moved.voxels[n] != expected || difference.voxels[n] != expected - r.voxels[n] { mismatches += 1 }
+        let inside = (lower.x...upper.x).contains(i) && (lower.y...upper.y).contains(j) && (lower.z...upper.z).contains(k)
+        if boxed.voxels[n] != (inside ? expected : v.voxels[n]) { mismatches += 1 }
+      } } }
+    }
     #expect(mismatches == 0)
   }
 }
