@@ -43,4 +43,12 @@ final class ByteBuffer: @unchecked Sendable {
 
   /// The filled bytes.
   var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: pointer, count: count) }
+
+  /// A new buffer holding just the filled bytes.
+  func copy() throws(Gzip.Failure) -> ByteBuffer {
+    guard let other = ByteBuffer(capacity: count) else { throw .outOfMemory }
+    other.pointer.copyMemory(from: pointer, byteCount: count)
+    other.count = count
+    return other
+  }
 }

@@ -73,13 +73,18 @@ enum Gzip {
     return output
   }
 
+  /// Members of about 1 MiB: a 7 MB label map of one study is still compressed on every core,
+  /// and a sparse map has many members with no label at all (see `compress`). A member costs
+  /// about 20 bytes of framing and restarts the 32 KiB dictionary, which label maps barely feel.
+  static let defaultMemberBytes = 1 << 20
+
   /// Compresses `prefix` followed by `data` as consecutive gzip members of at least
   /// `memberBytes` each, in parallel, without joining the two: members inside `data` are
   /// compressed where they lie, only the one holding the (small) prefix is assembled. The
   /// split depends on the total size only, so the output is the same on any machine and equals
   /// compressing the concatenation.
   static func compressInParallel(
-    prefix: UnsafeRawBufferPointer, _ data: UnsafeRawBufferPointer, level: Int32, memberBytes: Int = 8 << 20
+    prefix: UnsafeRawBufferPointer, _ data: UnsafeRawBufferPointer, level: Int32, memberBytes: Int = defaultMemberBytes
   ) throws(Failure) -> [ByteBuffer] {
     let body = UncheckedSendable(data)
     return try compressInParallel(
@@ -93,7 +98,7 @@ enum Gzip {
   /// from member to member, so the whole data never exists at once (a label map rendered from
   /// runs, say). The output equals compressing the data as one block of memory.
   static func compressInParallel(
-    prefix: UnsafeRawBufferPointer, dataCount: Int, level: Int32, memberBytes: Int = 8 << 20,
+    prefix: UnsafeRawBufferPointer, dataCount: Int, level: Int32, memberBytes: Int = defaultMemberBytes,
     fill: @escaping @Sendable (Range<Int>, UnsafeMutableRawPointer) -> Void
   ) throws(Failure) -> [ByteBuffer] {
     try compressInParallel(prefix: prefix, dataCount: dataCount, level: level, memberBytes: memberBytes, direct: nil, fill: fill)
@@ -105,7 +110,7 @@ enum Gzip {
     fill: @escaping @Sendable (Range<Int>, UnsafeMutableRawPointer) -> Void
   ) throws(Failure) -> [ByteBuffer] {
     let total = prefix.count + dataCount
-    let count = Swift.max(1, Swift.min(32, total / memberBytes))
+    let count = Swift.max(1, Swift.min(maximumMembers, total / memberBytes))
     let ranges = ParallelSlabs.ranges(total: total, pieces: count)
     let results = UncheckedSendable(UnsafeMutableBufferPointer<Result<ByteBuffer, Failure>>.allocate(capacity: count))
     defer { results.value.deallocate() }
@@ -140,8 +145,54 @@ enum Gzip {
     return members
   }
 
-  /// Compresses `data` as one gzip member at `level` (1 fastest ... 12 smallest).
+  /// At most this many members per file.
+  static let maximumMembers = 64
+
+  /// Compresses `data` as one gzip member at `level` (1 fastest ... 12 smallest). A member of
+  /// zeros only (most of a sparse label map) is compressed once per length and level and then
+  /// copied: libdeflate's output depends on nothing else, so the bytes are the same, without
+  /// running its match finder over megabytes of zeros again.
   static func compress(_ data: UnsafeRawBufferPointer, level: Int32) throws(Failure) -> ByteBuffer {
+    guard data.count >= zeroMemberMinimum, isAllZero(data) else { return try compressOnce(data, level: level) }
+    let key = ZeroMemberKey(count: data.count, level: level)
+    if let cached = zeroMembers.withLock({ $0[key] }) { return try cached.copy() }
+    let fresh = try compressOnce(data, level: level)
+    let kept = try fresh.copy()
+    zeroMembers.withLock { $0[key] = kept }
+    return fresh
+  }
+
+  /// Members shorter than this are compressed directly (checking and caching would not pay).
+  static let zeroMemberMinimum = 64 << 10
+
+  struct ZeroMemberKey: Hashable {
+    var count: Int
+    var level: Int32
+  }
+
+  /// Compressed all-zero members by length and level; a file has one or two member lengths.
+  private static let zeroMembers = Mutex<[ZeroMemberKey: ByteBuffer]>([:])
+
+  /// Whether every byte of `data` is zero, eight bytes at a time.
+  static func isAllZero(_ data: UnsafeRawBufferPointer) -> Bool {
+    guard let base = data.baseAddress else { return true }
+    let words = data.count / 8
+    var accumulated: UInt64 = 0
+    var w = 0
+    while w < words {
+      let end = Swift.min(words, w + 4096)
+      while w < end {
+        accumulated |= base.loadUnaligned(fromByteOffset: 8 * w, as: UInt64.self)
+        w += 1
+      }
+      if accumulated != 0 { return false }
+    }
+    for b in 8 * words..<data.count where data[b] != 0 { return false }
+    return true
+  }
+
+  /// One libdeflate call.
+  static func compressOnce(_ data: UnsafeRawBufferPointer, level: Int32) throws(Failure) -> ByteBuffer {
     guard let compressor = libdeflate_alloc_compressor(level) else { throw .outOfMemory }
     defer { libdeflate_free_compressor(compressor) }
     let bound = libdeflate_gzip_compress_bound(compressor, data.count)

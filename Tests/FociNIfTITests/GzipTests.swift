@@ -87,8 +87,36 @@ struct GzipTests {
       let bytes = { (members: [ByteBuffer]) in members.flatMap { Array($0.bytes) } }
       #expect(bytes(inPlace) == bytes(joined), "member size \(memberBytes)")
       #expect(bytes(produced) == bytes(joined), "member size \(memberBytes)")
-      #expect(inPlace.count == max(1, min(32, plain.count / memberBytes)))
+      #expect(inPlace.count == max(1, min(Gzip.maximumMembers, plain.count / memberBytes)))
       #expect(try gunzip(bytes(produced)) == plain)
+    }
+  }
+
+  @Test("members of zeros only come from the cache with the bytes libdeflate gives, between members that are not")
+  func zeroMembers() throws {
+    let member = Gzip.zeroMemberMinimum
+    // Zeros, one non-zero byte in the second member, zeros, and a short zero tail.
+    var data = [UInt8](repeating: 0, count: 3 * member + 1000)
+    data[member + 17] = 9
+    #expect(data.withUnsafeBytes { Gzip.isAllZero(UnsafeRawBufferPointer(rebasing: $0[0..<member])) })
+    #expect(!data.withUnsafeBytes { Gzip.isAllZero(UnsafeRawBufferPointer(rebasing: $0[member..<(2 * member)])) })
+    #expect(!data.withUnsafeBytes { Gzip.isAllZero(UnsafeRawBufferPointer(rebasing: $0[(member + 17)..<(member + 18)])) })
+    let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+    // Twice: the first run fills the cache, the second copies from it.
+    let runs = try (0..<2).map { _ in
+      try data.withUnsafeBytes { d in try Gzip.compressInParallel(prefix: empty, d, level: 1, memberBytes: member) }
+    }
+    let bytes = { (members: [ByteBuffer]) in members.flatMap { Array($0.bytes) } }
+    #expect(runs[0].count == 3)
+    #expect(bytes(runs[0]) == bytes(runs[1]))
+    #expect(try gunzip(bytes(runs[1])) == data)
+    // Each member equals one libdeflate call on its bytes, cached or not; the non-zero byte
+    // lies in the first, the other two are zeros only.
+    let ranges = ParallelSlabs.ranges(total: data.count, pieces: 3)
+    #expect(ranges[0].contains(member + 17))
+    for (m, range) in ranges.enumerated() {
+      let direct = try data.withUnsafeBytes { d in try Gzip.compressOnce(UnsafeRawBufferPointer(rebasing: d[range]), level: 1) }
+      #expect(Array(runs[1][m].bytes) == Array(direct.bytes), "member \(m)")
     }
   }
 }
