@@ -77,8 +77,10 @@ struct CorrelationRegion {
         let row = UnsafeMutablePointer<Float>.allocate(capacity: bordered.x * factor.x)
         defer { row.deallocate() }
         for k in c * factor.z..<(c + 1) * factor.z {
+          var sampler = TrilinearShift.PlaneSampler(taps, source: s.value, k: k)
+          defer { sampler.deallocate() }
           for j in 0..<bordered.y * factor.y {
-            taps.sampleRow(s.value, j: j, k: k, into: row)
+            sampler.sampleRow(j: j, into: row)
             let target = plane + rowLength * (j / factor.y)
             if factor.x == 1 {
               for i in 0..<bordered.x { target[i] += row[i] * scale }

@@ -13,8 +13,10 @@ public enum Translation {
         if let base = out.baseAddress { HugePages.advise(base, byteCount: out.count * MemoryLayout<Float>.stride) }
         let input = UncheckedSendable(src), target = UncheckedSendable(out)
         ParallelSlabs.forEach(count: dims.z) { k in
+          var plane = TrilinearShift.PlaneSampler(taps, source: input.value, k: k)
+          defer { plane.deallocate() }
           for j in 0..<dims.y {
-            taps.sampleRow(input.value, j: j, k: k, into: target.value.baseAddress! + volume.grid.offset(0, j, k))
+            plane.sampleRow(j: j, into: target.value.baseAddress! + volume.grid.offset(0, j, k))
           }
         }
         initialized = volume.grid.voxelCount
@@ -48,6 +50,8 @@ public enum Translation {
             (o + plane).update(from: s + plane, count: dims.x * dims.y)
             return
           }
+          var sampler = TrilinearShift.PlaneSampler(taps, source: input.value, k: k - first.z)
+          defer { sampler.deallocate() }
           for j in 0..<dims.y {
             let row = plane + dims.x * j
             guard (first.y...last.y).contains(j) else {
@@ -55,7 +59,7 @@ public enum Translation {
               continue
             }
             (o + row).update(from: s + row, count: first.x)
-            taps.sampleRow(input.value, j: j - first.y, k: k - first.z, into: o + row + first.x)
+            sampler.sampleRow(j: j - first.y, into: o + row + first.x)
             (o + row + last.x + 1).update(from: s + row + last.x + 1, count: dims.x - 1 - last.x)
           }
         }
@@ -80,10 +84,12 @@ public enum Translation {
           if let base = out.baseAddress { HugePages.advise(base, byteCount: out.count * MemoryLayout<Float>.stride) }
           let input = UncheckedSendable(src), subtrahend = UncheckedSendable(ref), target = UncheckedSendable(out)
           ParallelSlabs.forEach(count: dims.z) { k in
+            var plane = TrilinearShift.PlaneSampler(taps, source: input.value, k: k)
+            defer { plane.deallocate() }
             for j in 0..<dims.y {
               let start = volume.grid.offset(0, j, k)
               let row = target.value.baseAddress! + start
-              taps.sampleRow(input.value, j: j, k: k, into: row)
+              plane.sampleRow(j: j, into: row)
               for i in 0..<dims.x { row[i] -= subtrahend.value[start + i] }
             }
           }

@@ -80,3 +80,88 @@ struct TrilinearShift {
     for i in x.interior { sample(i, i &+ offset, i &+ offset &+ 1) }
   }
 }
+
+extension TrilinearShift {
+  /// Samples the rows of one output plane, for rows requested in increasing order, reusing
+  /// interpolated source rows: with a fractional y shift, output rows j and j + 1 share a
+  /// source row, so each source row is interpolated along x once instead of twice. The
+  /// operations per voxel are those of `sampleRow`, in the same order, so the values are
+  /// bit-identical to it.
+  struct PlaneSampler {
+    let taps: TrilinearShift
+    let source: UnsafeBufferPointer<Float>
+    let k: Int
+    let z0: Int, z1: Int
+    /// Two slots of x-interpolated source rows, each for the plane pair (z0, z1).
+    private let scratch: UnsafeMutablePointer<Float>
+    private var slotY = (-1, -1)
+    let width: Int
+
+    init(_ taps: TrilinearShift, source: UnsafeBufferPointer<Float>, k: Int) {
+      self.taps = taps
+      self.source = source
+      self.k = k
+      z0 = taps.z.lower[k] * taps.nxy
+      z1 = taps.z.upper[k] * taps.nxy
+      width = taps.x.lower.count
+      scratch = .allocate(capacity: 4 * Swift.max(1, width))
+    }
+
+    func deallocate() { scratch.deallocate() }
+
+    /// Slot `slot`'s rows: (z0, z1).
+    private func rows(_ slot: Int) -> (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) {
+      (scratch + 2 * slot * width, scratch + (2 * slot + 1) * width)
+    }
+
+    /// Interpolates source row `y` (both planes) along x into `slot`.
+    private mutating func fill(_ slot: Int, y: Int) {
+      let (r0, r1) = rows(slot)
+      interpolate(source.baseAddress! + z0 + y * taps.nx, into: r0)
+      interpolate(source.baseAddress! + z1 + y * taps.nx, into: r1)
+      if slot == 0 { slotY.0 = y } else { slotY.1 = y }
+    }
+
+    private func interpolate(_ p: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+      let fx = taps.x.weight
+      taps.x.lower.withUnsafeBufferPointer { lower in
+        taps.x.upper.withUnsafeBufferPointer { upper in
+          for i in 0..<taps.x.interior.lowerBound { out[i] = p[lower[i]] + fx * (p[upper[i]] - p[lower[i]]) }
+          for i in taps.x.interior.upperBound..<width { out[i] = p[lower[i]] + fx * (p[upper[i]] - p[lower[i]]) }
+        }
+      }
+      let offset = taps.x.offset
+      for i in taps.x.interior {
+        let x0 = i &+ offset
+        out[i] = p[x0] + fx * (p[x0 &+ 1] - p[x0])
+      }
+    }
+
+    /// Fills `out[0 ..< width]` with output row `j` of this plane.
+    mutating func sampleRow(j: Int, into out: UnsafeMutablePointer<Float>) {
+      let (fy, fz) = (taps.y.weight, taps.z.weight)
+      if taps.x.weight == 0, fy == 0, fz == 0 {
+        // A whole-voxel shift: `sampleRow` copies.
+        taps.sampleRow(source, j: j, k: k, into: out)
+        return
+      }
+      let (ya, yb) = (taps.y.lower[j], taps.y.upper[j])
+      // The slot holding ya, filling the one yb does not need when neither does.
+      let a: Int
+      if slotY.0 == ya { a = 0 } else if slotY.1 == ya { a = 1 } else {
+        a = slotY.0 == yb ? 1 : 0
+        fill(a, y: ya)
+      }
+      let b: Int
+      if (a == 0 ? slotY.0 : slotY.1) == yb { b = a } else if (a == 0 ? slotY.1 : slotY.0) == yb { b = 1 - a } else {
+        b = 1 - a
+        fill(b, y: yb)
+      }
+      let (a0, a1) = rows(a), (b0, b1) = rows(b)
+      for i in 0..<width {
+        let c0 = a0[i] + fy * (b0[i] - a0[i])
+        out[i] = c0 + fz * ((a1[i] + fy * (b1[i] - a1[i])) - c0)
+      }
+    }
+  }
+}
