@@ -28,7 +28,9 @@ struct Report: ParsableCommand {
   }
 
   func run() throws {
-    var failures = 0
+    // Each failed study is reported; the exit code is the first failure's (66 for an input
+    // that lesions.json records but that is gone, 65 for a damaged one, 73 for output).
+    var firstFailure: StudyError?
     for folder in folders {
       if FileManager.default.fileExists(atPath: folder + "/lesions.json") {
         do {
@@ -36,7 +38,7 @@ struct Report: ParsableCommand {
           print("written: \(folder)/\(StudyQualityControl.montageName), \(folder)/\(StudyQualityControl.thumbnailName)")
         } catch {
           ExitStatus.report(error.message)
-          failures += 1
+          firstFailure = firstFailure ?? error
         }
         continue
       }
@@ -46,14 +48,14 @@ struct Report: ParsableCommand {
         ExitStatus.report("\(folder): neither an analyze output (no lesions.json) nor a cohort output (no study folders)")
         throw ExitCode(ExitStatus.noInput)
       }
-      failures += Self.cohortPictures(cohort, ids: ids, onlyMissing: false)
+      if let failed = Self.cohortPictures(cohort, ids: ids, onlyMissing: false).first { firstFailure = firstFailure ?? failed }
       do { try CohortReportPage.write(CohortTables.summarize(folder: cohort, ids: ids), folder: cohort) } catch {
         ExitStatus.report(error.message)
         throw ExitCode(ExitStatus.cannotCreate)
       }
       print("written: \(folder)/\(CohortReportPage.fileName) and the montages of \(ids.count) studies")
     }
-    if failures > 0 { throw ExitCode(ExitStatus.dataError) }
+    if let firstFailure { throw ExitCode(ExitStatus.code(for: firstFailure)) }
   }
 
   static func name(of folder: String) -> String {
@@ -67,8 +69,10 @@ struct Report: ParsableCommand {
   }
 
   /// The pictures of every analysed study of a cohort folder (only those without a montage
-  /// when `onlyMissing`), two studies at a time; returns how many failed (each reported).
-  static func cohortPictures(_ cohort: CohortFolder, ids: [String], onlyMissing: Bool) -> Int {
+  /// when `onlyMissing`), two studies at a time; returns the failures in study order (each
+  /// reported).
+  @discardableResult
+  static func cohortPictures(_ cohort: CohortFolder, ids: [String], onlyMissing: Bool) -> [StudyError] {
     let todo = ids.filter { id in
       FileManager.default.fileExists(atPath: cohort.studyPath(id) + "/lesions.json")
         && !(onlyMissing && FileManager.default.fileExists(atPath: cohort.studyPath(id) + "/" + StudyQualityControl.montageName))
@@ -76,10 +80,10 @@ struct Report: ParsableCommand {
     let results = concurrentResults(count: todo.count) { n in
       Result { () throws(StudyError) in try studyPictures(cohort.studyPath(todo[n]), title: todo[n]) }
     }
-    var failures = 0
+    var failures: [StudyError] = []
     for case .failure(let error) in results {
       ExitStatus.report(error.message)
-      failures += 1
+      failures.append(error)
     }
     return failures
   }

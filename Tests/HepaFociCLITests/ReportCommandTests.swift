@@ -71,5 +71,14 @@ struct ReportCommandTests {
     try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
     let none = try CLI.run(["report", empty])
     #expect(none.status == 66 && none.stderr.contains(empty))
+    // An input lesions.json records, damaged: 65; gone: 66; either named on stderr.
+    let arterial = cohort + "/study-0001/arterial.nii.gz"
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: arterial))
+    try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: arterial))
+    let damaged = try CLI.run(["report", out])
+    #expect(damaged.status == 65 && damaged.stderr.contains("arterial.nii.gz"), "\(damaged.stderr)")
+    try FileManager.default.removeItem(atPath: arterial)
+    let gone = try CLI.run(["report", out])
+    #expect(gone.status == 66 && gone.stderr.contains("arterial.nii.gz"), "\(gone.stderr)")
   }
 }
