@@ -221,11 +221,17 @@ struct HypointenseMaps: Sendable {
       let clock = StageClock.start()
       defer { StageClock.record("hypointense.ratio", since: clock) }
       let level = background.level(of: image, inside: liver)
-      var ratio = [Float](repeating: 0, count: image.count)
-      for n in ratio.indices where liver[n] != 0 {
-        ratio[n] = level[n] > 1 ? image[n] / level[n] : 1
+      return ParallelSlabs.array(count: image.count) { range, out in
+        level.withUnsafeBufferPointer { level in
+          image.withUnsafeBufferPointer { image in
+            liver.withUnsafeBufferPointer { liver in
+              for (o, n) in range.enumerated() {
+                out[o] = liver[n] == 0 ? 0 : level[n] > 1 ? image[n] / level[n] : 1
+              }
+            }
+          }
+        }
       }
-      return ratio
     }
     /// Darkness (1 − ratio) smoothed inside the liver with σ `sigmaMM`.
     func darkness(ratio: [Float], sigmaMM: Double = settings.smoothingSigmaMM) -> [Float] {
@@ -234,9 +240,17 @@ struct HypointenseMaps: Sendable {
       let smooth = GaussianSmoothing.smooth(Volume(grid: grid, voxels: ratio), sigmaMM: sigmaMM).voxels
       if liverSmooth[sigmaMM] == nil { liverSmooth[sigmaMM] = GaussianSmoothing.smooth(liverWeight, sigmaMM: sigmaMM).voxels }
       let weight = liverSmooth[sigmaMM]!
-      var dark = [Float](repeating: 0, count: ratio.count)
-      for n in dark.indices where liver[n] != 0 { dark[n] = 1 - smooth[n] / max(weight[n], 1e-3) }
-      return dark
+      return ParallelSlabs.array(count: ratio.count) { range, out in
+        smooth.withUnsafeBufferPointer { smooth in
+          weight.withUnsafeBufferPointer { weight in
+            liver.withUnsafeBufferPointer { liver in
+              for (o, n) in range.enumerated() {
+                out[o] = liver[n] == 0 ? 0 : 1 - smooth[n] / max(weight[n], 1e-3)
+              }
+            }
+          }
+        }
+      }
     }
     func darkness(_ image: [Float], _ background: LocalLevel) -> [Float] { darkness(ratio: ratio(image, background)) }
     func statistics(_ values: [Float], within mask: [UInt8]) -> RobustStatistics? {
