@@ -96,7 +96,7 @@ public struct RunLabels: @unchecked Sendable {
   public func componentLabels(maxThreads: Int? = nil) -> ComponentLabels {
     func render<L: FixedWidthInteger & Sendable>(_: L.Type) -> [L] {
       [L](unsafeUninitializedCapacity: grid.voxelCount) { out, initialized in
-        if let base = out.baseAddress { HugePages.advise(base, byteCount: out.count * MemoryLayout<L>.size) }
+        HugePages.advise(out)
         let target = UncheckedSendable(out)
         let (nx, ny) = (grid.dims.x, grid.dims.y)
         ParallelSlabs.forEach(count: slabs.count, maxThreads: maxThreads) { s in

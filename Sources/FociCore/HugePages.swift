@@ -23,4 +23,9 @@ public enum HugePages {
     _ = madvise(p, end - start, 14)  // MADV_HUGEPAGE
     #endif
   }
+
+  /// Advises huge pages for a freshly allocated typed buffer (see above).
+  public static func advise<T>(_ buffer: UnsafeMutableBufferPointer<T>) {
+    if let base = buffer.baseAddress { advise(UnsafeMutableRawPointer(base), byteCount: buffer.count * MemoryLayout<T>.stride) }
+  }
 }

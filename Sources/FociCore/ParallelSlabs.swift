@@ -41,9 +41,7 @@ public enum ParallelSlabs {
     _ fill: @Sendable (_ range: Range<Int>, _ destination: UnsafeMutableBufferPointer<Element>) -> Void
   ) -> [Element] {
     [Element](unsafeUninitializedCapacity: count) { out, initialized in
-      if let base = out.baseAddress {
-        HugePages.advise(UnsafeMutableRawPointer(base), byteCount: count * MemoryLayout<Element>.stride)
-      }
+      HugePages.advise(out)
       let target = UncheckedSendable(out)
       let pieces = ranges(total: count, pieces: Swift.max(1, Swift.min(64, count >> 18)))
       forEach(count: pieces.count, maxThreads: maxThreads) { p in

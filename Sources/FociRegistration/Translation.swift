@@ -10,7 +10,7 @@ public enum Translation {
     let taps = TrilinearShift(grid: volume.grid, first: .zero, count: dims, shift: shift)
     let voxels = volume.voxels.withUnsafeBufferPointer { src in
       [Float](unsafeUninitializedCapacity: volume.grid.voxelCount) { out, initialized in
-        if let base = out.baseAddress { HugePages.advise(base, byteCount: out.count * MemoryLayout<Float>.stride) }
+        HugePages.advise(out)
         let input = UncheckedSendable(src), target = UncheckedSendable(out)
         ParallelSlabs.forEach(count: dims.z) { k in
           var plane = TrilinearShift.PlaneSampler(taps, source: input.value, k: k)
@@ -41,7 +41,7 @@ public enum Translation {
     // followed by sampling would copy on one thread first).
     let voxels = volume.voxels.withUnsafeBufferPointer { src in
       [Float](unsafeUninitializedCapacity: volume.grid.voxelCount) { out, initialized in
-        if let base = out.baseAddress { HugePages.advise(base, byteCount: out.count * MemoryLayout<Float>.stride) }
+        HugePages.advise(out)
         let input = UncheckedSendable(src), target = UncheckedSendable(out)
         ParallelSlabs.forEach(count: dims.z) { k in
           let (s, o) = (input.value.baseAddress!, target.value.baseAddress!)
@@ -81,7 +81,7 @@ public enum Translation {
     let voxels = volume.voxels.withUnsafeBufferPointer { src in
       reference.voxels.withUnsafeBufferPointer { ref in
         [Float](unsafeUninitializedCapacity: volume.grid.voxelCount) { out, initialized in
-          if let base = out.baseAddress { HugePages.advise(base, byteCount: out.count * MemoryLayout<Float>.stride) }
+          HugePages.advise(out)
           let input = UncheckedSendable(src), subtrahend = UncheckedSendable(ref), target = UncheckedSendable(out)
           ParallelSlabs.forEach(count: dims.z) { k in
             var plane = TrilinearShift.PlaneSampler(taps, source: input.value, k: k)

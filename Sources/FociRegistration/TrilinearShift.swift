@@ -45,62 +45,25 @@ struct TrilinearShift {
     nx = grid.dims.x
     nxy = grid.dims.x * grid.dims.y
   }
-
-  /// Fills `out[0 ..< count.x]` with row (j, k) of the output box.
-  @inline(__always)
-  func sampleRow(_ s: UnsafeBufferPointer<Float>, j: Int, k: Int, into out: UnsafeMutablePointer<Float>) {
-    let (z0, z1, fz) = (z.lower[k] * nxy, z.upper[k] * nxy, z.weight)
-    let (y0, y1, fy) = (y.lower[j] * nx, y.upper[j] * nx, y.weight)
-    let fx = x.weight
-    if fx == 0, fy == 0, fz == 0 {
-      // A whole-voxel shift: a copy.
-      for i in 0..<x.lower.count { out[i] = s[z0 + y0 + x.lower[i]] }
-      return
-    }
-    let base = s.baseAddress!
-    let (p00, p01, p10, p11) = (base + z0 + y0, base + z0 + y1, base + z1 + y0, base + z1 + y1)
-    /// One output voxel from its two x taps (the same operations in the same order everywhere).
-    @inline(__always) func sample(_ i: Int, _ x0: Int, _ x1: Int) {
-      let c00 = p00[x0] + fx * (p00[x1] - p00[x0])
-      let c01 = p01[x0] + fx * (p01[x1] - p01[x0])
-      let c10 = p10[x0] + fx * (p10[x1] - p10[x0])
-      let c11 = p11[x0] + fx * (p11[x1] - p11[x0])
-      let c0 = c00 + fy * (c01 - c00)
-      out[i] = c0 + fz * ((c10 + fy * (c11 - c10)) - c0)
-    }
-    // Clamped taps at the row's ends from the tables, the interior from consecutive voxels
-    // (contiguous loads the compiler can vectorise).
-    x.lower.withUnsafeBufferPointer { lower in
-      x.upper.withUnsafeBufferPointer { upper in
-        for i in 0..<x.interior.lowerBound { sample(i, lower[i], upper[i]) }
-        for i in x.interior.upperBound..<lower.count { sample(i, lower[i], upper[i]) }
-      }
-    }
-    let offset = x.offset
-    for i in x.interior { sample(i, i &+ offset, i &+ offset &+ 1) }
-  }
 }
 
 extension TrilinearShift {
-  /// Samples the rows of one output plane, for rows requested in increasing order, reusing
-  /// interpolated source rows: with a fractional y shift, output rows j and j + 1 share a
-  /// source row, so each source row is interpolated along x once instead of twice. The
-  /// operations per voxel are those of `sampleRow`, in the same order, so the values are
-  /// bit-identical to it.
+  /// Samples the rows of one output plane k (rows asked for in increasing order). Each output
+  /// voxel mixes four source rows, (y0, z0), (y1, z0), (y0, z1) and (y1, z1), first along x;
+  /// with a fractional y shift output rows j and j + 1 share a source row, so each source row
+  /// is interpolated along x once, kept in one of two slots, and reused.
   struct PlaneSampler {
     let taps: TrilinearShift
     let source: UnsafeBufferPointer<Float>
-    let k: Int
     let z0: Int, z1: Int
-    /// Two slots of x-interpolated source rows, each for the plane pair (z0, z1).
-    private let scratch: UnsafeMutablePointer<Float>
-    private var slotY = (-1, -1)
     let width: Int
+    /// Two slots of x-interpolated source rows, each holding one y for both planes.
+    private let scratch: UnsafeMutablePointer<Float>
+    private var slotY = SIMD2(-1, -1)
 
     init(_ taps: TrilinearShift, source: UnsafeBufferPointer<Float>, k: Int) {
       self.taps = taps
       self.source = source
-      self.k = k
       z0 = taps.z.lower[k] * taps.nxy
       z1 = taps.z.upper[k] * taps.nxy
       width = taps.x.lower.count
@@ -109,19 +72,21 @@ extension TrilinearShift {
 
     func deallocate() { scratch.deallocate() }
 
-    /// Slot `slot`'s rows: (z0, z1).
+    /// Slot `slot`'s rows: (plane z0, plane z1).
     private func rows(_ slot: Int) -> (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) {
       (scratch + 2 * slot * width, scratch + (2 * slot + 1) * width)
     }
 
-    /// Interpolates source row `y` (both planes) along x into `slot`.
+    /// Interpolates source row `y` of both planes along x into `slot`.
     private mutating func fill(_ slot: Int, y: Int) {
       let (r0, r1) = rows(slot)
       interpolate(source.baseAddress! + z0 + y * taps.nx, into: r0)
       interpolate(source.baseAddress! + z1 + y * taps.nx, into: r1)
-      if slot == 0 { slotY.0 = y } else { slotY.1 = y }
+      slotY[slot] = y
     }
 
+    /// Clamped taps at the row's ends from the tables, the interior from consecutive voxels
+    /// (contiguous loads the compiler can vectorise).
     private func interpolate(_ p: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
       let fx = taps.x.weight
       taps.x.lower.withUnsafeBufferPointer { lower in
@@ -140,23 +105,20 @@ extension TrilinearShift {
     /// Fills `out[0 ..< width]` with output row `j` of this plane.
     mutating func sampleRow(j: Int, into out: UnsafeMutablePointer<Float>) {
       let (fy, fz) = (taps.y.weight, taps.z.weight)
+      let (ya, yb) = (taps.y.lower[j], taps.y.upper[j])
       if taps.x.weight == 0, fy == 0, fz == 0 {
-        // A whole-voxel shift: `sampleRow` copies.
-        taps.sampleRow(source, j: j, k: k, into: out)
+        // A whole-voxel shift: a copy.
+        let row = source.baseAddress! + z0 + ya * taps.nx
+        taps.x.lower.withUnsafeBufferPointer { lower in
+          for i in 0..<width { out[i] = row[lower[i]] }
+        }
         return
       }
-      let (ya, yb) = (taps.y.lower[j], taps.y.upper[j])
-      // The slot holding ya, filling the one yb does not need when neither does.
-      let a: Int
-      if slotY.0 == ya { a = 0 } else if slotY.1 == ya { a = 1 } else {
-        a = slotY.0 == yb ? 1 : 0
-        fill(a, y: ya)
-      }
-      let b: Int
-      if (a == 0 ? slotY.0 : slotY.1) == yb { b = a } else if (a == 0 ? slotY.1 : slotY.0) == yb { b = 1 - a } else {
-        b = 1 - a
-        fill(b, y: yb)
-      }
+      // The slot holding ya, else fill the one yb does not need; then the slot holding yb.
+      let a = slotY[0] == ya ? 0 : slotY[1] == ya ? 1 : slotY[0] == yb ? 1 : 0
+      if slotY[a] != ya { fill(a, y: ya) }
+      let b = slotY[a] == yb ? a : 1 - a
+      if slotY[b] != yb { fill(b, y: yb) }
       let (a0, a1) = rows(a), (b0, b1) = rows(b)
       for i in 0..<width {
         let c0 = a0[i] + fy * (b0[i] - a0[i])

@@ -277,6 +277,19 @@ import _FociTestSupport
     return (scene, t2)
   }
 
+  /// Detections with the setting at `path` off (0) and at its default, expecting the lesion at
+  /// `lesion` missed without it and found with it.
+  static func offAndOn(
+    _ path: WritableKeyPath<HypointenseChannel, Double>, scene: Scene, t2: Volume<Float>, lesion: SIMD3<Double>,
+    missedWithout: Comment, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> (without: FocusDetection.Result, with: FocusDetection.Result) {
+    let without = try scene.detect(t2: t2) { $0[keyPath: path] = 0 }
+    #expect(scene.label(without.foci, at: lesion) == 0, missedWithout, sourceLocation: sourceLocation)
+    let with = try scene.detect(t2: t2) { $0[keyPath: path] = HypointenseChannel()[keyPath: path] }
+    #expect(scene.label(with.foci, at: lesion) != 0, sourceLocation: sourceLocation)
+    return (without, with)
+  }
+
   @Test func aSmallLesionFaintInEveryImageIsFoundByTheFusedScore() throws {
     // 7 mm across, 4 % darker natively and in the arterial phase, iso in the venous phase, 12 %
     // brighter on T2 (blurred by its 7 mm slices): under every floor, and the geometric mean
@@ -284,11 +297,8 @@ import _FociTestSupport
     // lesion stands several noise SDs out of each.
     let centre = SIMD3(70.0, 90.0, 42.0)
     let (scene, t2) = Self.faintScene(centre: centre, radius: 3.5, native: 0.96, arterial: 0.96, venous: 1, t2: 1.12, amplitude: 8)
-    func detect(fused: Double) throws -> FocusDetection.Result { try scene.detect(t2: t2) { $0.fusedLevel = fused } }
-    let without = try detect(fused: 0)
-    #expect(scene.label(without.foci, at: centre) == 0, "no single image and no geometric mean finds it")
-    let fused = try detect(fused: HypointenseChannel().fusedLevel)
-    #expect(scene.label(fused.foci, at: centre) != 0)
+    let (without, fused) = try Self.offAndOn(
+      \.fusedLevel, scene: scene, t2: t2, lesion: centre, missedWithout: "no single image and no geometric mean finds it")
     // At this noise a threshold of 3 SD of summed z-scores lets small patches of noise through:
     // one at the capsule (11 voxels; smoothing inside the liver averages fewer voxels there),
     // and one of 18 voxels where T2 noise over `t2NotVesselZ` lifts the vessel gate. The
@@ -304,11 +314,7 @@ import _FociTestSupport
     // dark there): on T1 alone it is a vessel, with T2 it is not.
     let centre = SIMD3(70.0, 90.0, 42.0)
     let (scene, t2) = Self.faintScene(centre: centre, radius: 8, native: 0.75, arterial: 0.75, venous: 1.3, t2: 1.18, amplitude: 4)
-    func detect(notVessel: Double) throws -> FocusDetection.Result { try scene.detect(t2: t2) { $0.t2NotVesselZ = notVessel } }
-    let without = try detect(notVessel: 0)
-    #expect(scene.label(without.foci, at: centre) == 0, "a vessel on T1")
-    let with = try detect(notVessel: HypointenseChannel().t2NotVesselZ)
-    #expect(scene.label(with.foci, at: centre) != 0)
+    let (without, with) = try Self.offAndOn(\.t2NotVesselZ, scene: scene, t2: t2, lesion: centre, missedWithout: "a vessel on T1")
     #expect(scene.label(with.foci, at: SIMD3(100, 40, 42)) == 0, "the vein (iso on T2) is still no lesion")
     #expect(with.foci.count == without.foci.count + 1, "\(with.foci.voxelCounts) against \(without.foci.voxelCounts)")
   }
