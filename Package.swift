@@ -42,10 +42,13 @@ var package = Package(
     .systemLibrary(
       name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]
     ),
+    .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]
+    ),
 
     // MARK: Libraries
     .target(name: "FociCore"),
-    .target(name: "FociNIfTI", dependencies: ["FociCore", "CNIfTI", "CDeflate"]),
+    .target(name: "FociNIfTI", dependencies: ["FociCore", "CNIfTI", "CDeflate", "CZlib"]),
     .target(name: "FociComponents", dependencies: ["FociCore"]),
     .target(name: "FociFFT", dependencies: ["FociCore", "CFFTW"]),
     .target(name: "FociRegistration", dependencies: ["FociCore", "FociFFT"]),

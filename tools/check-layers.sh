@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 declare -A allowed=(
   [FociCore]="Dispatch Glibc Darwin"
-  [FociNIfTI]="FociCore CNIfTI CDeflate Synchronization Glibc Darwin"
+  [FociNIfTI]="FociCore CNIfTI CDeflate CZlib Synchronization Glibc Darwin"
   [FociComponents]="FociCore"
   [FociFFT]="FociCore CFFTW Synchronization"
   [FociRegistration]="FociCore FociFFT Glibc Darwin"

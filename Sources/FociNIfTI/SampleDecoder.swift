@@ -28,6 +28,10 @@ enum SampleDecoder {
   ) -> [UInt8] {
     precondition(raw.count >= count * type.byteCount, "raw data shorter than the voxel count")
     let source = UncheckedSendable(raw)
+    // Without an intercept (and with a slope that cannot underflow a non-zero integer to 0),
+    // scaling keeps zeros zero and the rest non-zero: the stored integers decide.
+    let keepsZeros = scaling.map { $0.intercept == 0 && abs($0.slope) >= 1e-30 } ?? true
+    if keepsZeros, let direct = integerMask(source, type: type, count: count) { return direct }
     return ParallelSlabs.array(count: count) { range, out in
       let chunk = 16_384
       withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk) { floats in
@@ -39,6 +43,30 @@ enum SampleDecoder {
           lower = upper
         }
       }
+    }
+  }
+
+  /// The mask of unscaled integer samples, read straight from the stored values: an integer
+  /// is non-zero whatever its byte order, so no conversion is needed. Nil for float types.
+  private static func integerMask(_ source: UncheckedSendable<UnsafeRawBufferPointer>, type: ScalarType, count: Int) -> [UInt8]? {
+    func mask<T: FixedWidthInteger & SendableMetatype>(_: T.Type) -> [UInt8] {
+      ParallelSlabs.array(count: count) { range, out in
+        // Samples may sit at any byte offset (the data follows a 352-byte header in memory).
+        let raw = source.value
+        let width = MemoryLayout<T>.size
+        for n in range { out[n &- range.lowerBound] = raw.loadUnaligned(fromByteOffset: n &* width, as: T.self) != 0 ? 1 : 0 }
+      }
+    }
+    switch type {
+    case .uint8: return mask(UInt8.self)
+    case .int8: return mask(Int8.self)
+    case .int16: return mask(Int16.self)
+    case .uint16: return mask(UInt16.self)
+    case .int32: return mask(Int32.self)
+    case .uint32: return mask(UInt32.self)
+    case .int64: return mask(Int64.self)
+    case .uint64: return mask(UInt64.self)
+    default: return nil
     }
   }
 

@@ -5,7 +5,7 @@ import _FociTestSupport
 
 @testable import FociNIfTI
 
-@Suite("gzip with libdeflate")
+@Suite("gzip with libdeflate and zlib")
 struct GzipTests {
   let plain = fileBytes(NIfTIFixtures.path("dtype_float64.nii"))
 
@@ -22,6 +22,40 @@ struct GzipTests {
   @Test("round trip at every level", arguments: [Int32(1), 6, 12])
   func roundTrip(level: Int32) throws {
     #expect(try gunzip(try gzip(plain, level: level)) == plain)
+  }
+
+  /// A label-map-like buffer: zeros with a few short runs of ids.
+  static func sparse(count: Int, seed: UInt64) -> [UInt8] {
+    var rng = SeededGenerator(seed: seed)
+    var bytes = [UInt8](repeating: 0, count: count)
+    for _ in 0..<(count / 200) {
+      let at = Int.random(in: 0..<(count - 8), using: &rng)
+      for i in 0..<Int.random(in: 1...8, using: &rng) { bytes[at + i] = UInt8.random(in: 1...255, using: &rng) }
+    }
+    return bytes
+  }
+
+  @Test("mostly-zero data at level 1 goes through zlib and comes back exactly")
+  func sparseThroughZlib() throws {
+    let bytes = Self.sparse(count: 300_000, seed: 3)
+    #expect(bytes.withUnsafeBytes { Gzip.isMostlyZero($0) })
+    #expect(!plain.withUnsafeBytes { Gzip.isMostlyZero($0) })
+    let member = try gzip(bytes, level: 1)
+    // zlib's member carries our header (XFL 4: fastest) and libdeflate checks its CRC.
+    #expect(Array(member.prefix(10)) == [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 0xff])
+    #expect(try gunzip(member) == bytes)
+    #expect(try gunzip(try gzip([], level: 1)) == [])
+  }
+
+  @Test("zlib fed in many pieces gives the same stream as in one", arguments: [1000, 65_536])
+  func zlibPieces(pieceBytes: Int) throws {
+    let bytes = Self.sparse(count: 200_000, seed: 4)
+    let whole = try bytes.withUnsafeBytes { raw throws(Gzip.Failure) in Array(try Gzip.zlibCompress(raw, level: 1).bytes) }
+    let pieces = try bytes.withUnsafeBytes { raw throws(Gzip.Failure) in
+      Array(try Gzip.zlibCompress(raw, level: 1, pieceBytes: pieceBytes).bytes)
+    }
+    #expect(try gunzip(pieces) == bytes)
+    #expect(pieces == whole)
   }
 
   @Test("several members inflate to their concatenation, as gzip(1) does")

@@ -109,4 +109,28 @@ struct MaskReadingTests {
     #expect(mask.grid == image.volume.grid)
     #expect(mask.voxels == image.volume.voxels.map { $0 != 0 ? 1 : 0 })
   }
+
+  /// A slope without an intercept lets the stored integers decide; an intercept makes some
+  /// non-zero integers zero (here the 1s), which only the scaled values show.
+  @Test("readMask of scaled integers, with and without an intercept", arguments: [(Float(2), Float(0)), (1, -1), (-0.5, 0)])
+  func scaledIntegers(slope: Float, intercept: Float) throws {
+    var bytes = fileBytes(NIfTIFixtures.path("dtype_int16.nii"))
+    // scl_slope and scl_inter of a little-endian NIfTI-1 header, bytes 112 and 116.
+    withUnsafeBytes(of: slope.bitPattern.littleEndian) { for i in 0..<4 { bytes[112 + i] = $0[i] } }
+    withUnsafeBytes(of: intercept.bitPattern.littleEndian) { for i in 0..<4 { bytes[116 + i] = $0[i] } }
+    // Some voxels 0, and some 1 for the intercept −1 to zero.
+    let dataStart = 352
+    for n in stride(from: 0, to: 40, by: 3) {
+      bytes[dataStart + 2 * n] = 1
+      bytes[dataStart + 2 * n + 1] = 0
+      bytes[dataStart + 2 * n + 2] = 0
+      bytes[dataStart + 2 * n + 3] = 0
+    }
+    let folder = TemporaryFolder()
+    let path = folder.write("scaled.nii", bytes)
+    let mask = try NIfTIReader.readMask(path)
+    let image = try NIfTIReader.read(path)
+    #expect(mask.voxels == image.volume.voxels.map { $0 != 0 ? 1 : 0 })
+    #expect(mask.voxels.contains(0) && mask.voxels.contains(1))
+  }
 }
