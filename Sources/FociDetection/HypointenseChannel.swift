@@ -526,7 +526,7 @@ struct HypointenseMaps: Sendable {
   /// wherever two basins meet, so the final labelling keeps them apart.
   /// `scale` multiplies both k and the contrast floor (a threshold sweep tightens both).
   func addCandidates(scale: Double, to candidates: inout [UInt8], fullDims: SIMD3<Int>) {
-    var clock = StageClock.start()
+    let clock = StageClock.start()
     let k = settings.k * scale
     let vessel = Float(1 - settings.vesselVenousRatio), excess = Float(settings.vesselVenousExcess)
     let floor = settings.minimumContrast * scale
