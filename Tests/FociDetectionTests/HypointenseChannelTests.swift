@@ -187,8 +187,29 @@ import _FociTestSupport
     #expect(partial.jointLevel == 0, "a file from before the joint score did without it")
     #expect(partial.fusedLevel == 0 && !partial.arterialDarkness, "nor the fused score and arterial darkness")
     #expect(partial.t2NotVesselZ == 0 && partial.jointAreaLimitVoxels == 0, "nor the T2 vessel rule and the joint pass")
+    #expect(partial.neighbourContact == 0, "nor neighbours kept apart")
     #expect(!partial.firstOrderLevel, "a file from before the first-order level used the mean")
     #expect(throws: DecodingError.self) { try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"capsuleMarginVoxels": [1]}"#.utf8)) }
+  }
+
+  @Test func aDarkLesionBesideAnEnhancingOneIsALesionOfItsOwn() throws {
+    // The lone dark lesion (9 mm radius) and, pressed against it, an enhancing one of 7 mm: the
+    // arterial channel finds one, the hypointense channel the other, and they touch.
+    var scene = Scene()
+    let bright = (centre: Scene.lone.centre + SIMD3(9 + 7 - 1.4, 0, 0), radius: 7.0)
+    let g = scene.grid
+    var arterial = scene.arterial.voxels
+    for k in 0..<g.dims.z { for j in 0..<g.dims.y { for i in 0..<g.dims.x {
+      let p = SIMD3(Double(i), Double(j), Double(k)) * g.spacingMM
+      if ((p - bright.centre) * (p - bright.centre)).sum() <= bright.radius * bright.radius { arterial[g.offset(i, j, k)] += 170 }
+    } } }
+    scene.arterial = Volume(grid: g, voxels: arterial)
+    let joined = try scene.detect(t2: nil) { $0.neighbourContact = 0 }
+    let dark = scene.label(joined.foci, at: Scene.lone.centre)
+    #expect(dark != 0 && dark == scene.label(joined.foci, at: bright.centre), "without the rule, one detection: \(joined.foci.voxelCounts)")
+    let apart = try scene.detect(t2: nil) { _ in }
+    let (a, b) = (scene.label(apart.foci, at: Scene.lone.centre), scene.label(apart.foci, at: bright.centre))
+    #expect(a != 0 && b != 0 && a != b, "two lesions: \(apart.foci.voxelCounts)")
   }
 
   @Test func aT2BrightLesionIsoOnEveryT1PhaseIsFoundThroughT2() throws {

@@ -1,0 +1,87 @@
+import FociComponents
+import FociCore
+
+/// Where the second channel's dark regions meet the arterial channel's enhancing foci.
+///
+/// They meet in two ways. A region and a focus may be parts of one lesion: a necrotic core in
+/// an enhancing rim, a lesion both channels see. Or a dark lesion may lie beside an enhancing
+/// neighbour, touching it only along a partial-volume seam; labelled together, the two become
+/// one detection and the smaller lesion is lost in it. A core is wrapped by its rim, and a
+/// lesion seen twice overlaps itself; a neighbour touches along a small part of the region's
+/// surface and does not overlap it.
+enum ChannelBoundary {
+  /// Removes from each region that merely borders enhancing foci the voxels where it touches
+  /// them, so that labelling keeps the two apart.
+  ///
+  /// A region's surface voxels are those with a 26-neighbour outside it. A region is kept apart
+  /// when at most `overlapLimit` of its voxels are enhancing and at most `contactLimit` of its
+  /// surface voxels touch a focus; its voxels touching a focus are then dropped. Foci under
+  /// `minimumFocusVoxels` (specks of enhancement at a dark lesion's edge, noise) are not
+  /// neighbours: contact with them neither counts nor cuts. Other regions are returned whole.
+  /// - Parameters:
+  ///   - regions: the channel's regions (1 = region), on a box of `dims`.
+  ///   - enhancing: the arterial candidates on the same box.
+  static func separate(
+    _ regions: [UInt8], from enhancing: [UInt8], dims: SIMD3<Int>, contactLimit: Double, minimumFocusVoxels: Int,
+    overlapLimit: Double = 0.05
+  ) -> [UInt8] {
+    let count = regions.count
+    precondition(enhancing.count == count && dims.x * dims.y * dims.z == count, "masks must fill the box")
+    let grid = Grid(dims: dims, spacingMM: SIMD3(1, 1, 1))
+    let dark = ConnectedComponents.label(Volume(grid: grid, voxels: regions), connectivity: .corners26)
+    guard dark.count > 0 else { return regions }
+    let bright = ConnectedComponents.label(Volume(grid: grid, voxels: enhancing), connectivity: .corners26)
+    guard bright.count > 0 else { return regions }
+    let darkLabels = dark.labels.labels32, brightLabels = bright.labels.labels32
+    let neighbour = [false] + bright.voxelCounts.map { $0 >= minimumFocusVoxels }
+
+    // Per region: voxels, enhancing voxels, surface voxels, and voxels touching a neighbour.
+    let n = dark.count + 1
+    var size = [Int](repeating: 0, count: n), overlap = [Int](repeating: 0, count: n)
+    var surface = [Int](repeating: 0, count: n), contact = [Int](repeating: 0, count: n)
+    var touching = [Bool](repeating: false, count: count)
+    let (nx, ny, nz) = (dims.x, dims.y, dims.z)
+    let nxy = nx * ny
+    for z in 0..<nz {
+      for y in 0..<ny {
+        for x in 0..<nx {
+          let v = x + nx * y + nxy * z
+          let id = Int(darkLabels[v])
+          if id == 0 { continue }
+          size[id] += 1
+          if enhancing[v] != 0 {
+            overlap[id] += 1
+            continue
+          }
+          var onSurface = false, touches = false
+          for dz in -1...1 {
+            for dy in -1...1 {
+              for dx in -1...1 where dx != 0 || dy != 0 || dz != 0 {
+                let (xx, yy, zz) = (x + dx, y + dy, z + dz)
+                guard xx >= 0, xx < nx, yy >= 0, yy < ny, zz >= 0, zz < nz else {
+                  onSurface = true
+                  continue
+                }
+                let w = xx + nx * yy + nxy * zz
+                if Int(darkLabels[w]) != id { onSurface = true }
+                if neighbour[Int(brightLabels[w])] { touches = true }
+              }
+            }
+          }
+          if onSurface { surface[id] += 1 }
+          if touches {
+            contact[id] += 1
+            touching[v] = true
+          }
+        }
+      }
+    }
+    var apart = [Bool](repeating: false, count: n)
+    for id in 1..<n where contact[id] > 0 {
+      apart[id] = Double(overlap[id]) <= overlapLimit * Double(size[id]) && Double(contact[id]) <= contactLimit * Double(surface[id])
+    }
+    var out = regions
+    for v in 0..<count where touching[v] && apart[Int(darkLabels[v])] { out[v] = 0 }
+    return out
+  }
+}
