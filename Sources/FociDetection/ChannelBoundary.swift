@@ -35,45 +35,84 @@ enum ChannelBoundary {
     let darkLabels = dark.labels.labels32, brightLabels = bright.labels.labels32
     let neighbour = [false] + bright.voxelCounts.map { $0 >= minimumFocusVoxels }
 
-    // Per region: voxels, enhancing voxels, surface voxels, and voxels touching a neighbour.
+    // Per region: voxels, enhancing voxels, surface voxels, and voxels touching a neighbour;
+    // counted over slabs of slices in parallel, then summed (integers: any thread count gives
+    // the same counts).
     let n = dark.count + 1
-    var size = [Int](repeating: 0, count: n), overlap = [Int](repeating: 0, count: n)
-    var surface = [Int](repeating: 0, count: n), contact = [Int](repeating: 0, count: n)
-    var touching = [Bool](repeating: false, count: count)
     let (nx, ny, nz) = (dims.x, dims.y, dims.z)
     let nxy = nx * ny
-    for z in 0..<nz {
-      for y in 0..<ny {
-        for x in 0..<nx {
-          let v = x + nx * y + nxy * z
-          let id = Int(darkLabels[v])
-          if id == 0 { continue }
-          size[id] += 1
-          if enhancing[v] != 0 {
-            overlap[id] += 1
-            continue
-          }
-          var onSurface = false, touches = false
-          for dz in -1...1 {
-            for dy in -1...1 {
-              for dx in -1...1 where dx != 0 || dy != 0 || dz != 0 {
-                let (xx, yy, zz) = (x + dx, y + dy, z + dz)
-                guard xx >= 0, xx < nx, yy >= 0, yy < ny, zz >= 0, zz < nz else {
-                  onSurface = true
-                  continue
+    // The 26 neighbours' index offsets, for voxels off the box's faces.
+    let offsets = (0..<27).filter { $0 != 13 }.map { ($0 % 3 - 1) + nx * ($0 / 3 % 3 - 1) + nxy * ($0 / 9 - 1) }
+    let slabs = ParallelSlabs.ranges(total: nz, pieces: Swift.min(nz, 8))
+    var counts = [[Int]](repeating: [], count: slabs.count)
+    var touching = [Bool](repeating: false, count: count)
+    darkLabels.withUnsafeBufferPointer { darkBuffer in
+      brightLabels.withUnsafeBufferPointer { brightBuffer in
+        enhancing.withUnsafeBufferPointer { enhancingBuffer in
+          touching.withUnsafeMutableBufferPointer { touchingBuffer in
+            counts.withUnsafeMutableBufferPointer { countsBuffer in
+              let shared = UncheckedSendable((darkBuffer, brightBuffer, enhancingBuffer, touchingBuffer, countsBuffer))
+              ParallelSlabs.forEach(count: slabs.count) { piece in
+                let (labels, foci, enhancing, touching, results) = shared.value
+                // size, overlap, surface, contact: four counters per region.
+                var local = [Int](repeating: 0, count: 4 * n)
+                for z in slabs[piece] {
+                  for y in 0..<ny {
+                    let inside = z > 0 && z < nz - 1 && y > 0 && y < ny - 1
+                    for x in 0..<nx {
+                      let v = x + nx * y + nxy * z
+                      let id = Int(labels[v])
+                      if id == 0 { continue }
+                      local[4 * id] += 1
+                      if enhancing[v] != 0 {
+                        local[4 * id + 1] += 1
+                        continue
+                      }
+                      var onSurface = false, touches = false
+                      if inside && x > 0 && x < nx - 1 {
+                        for o in offsets {
+                          let w = v + o
+                          if Int(labels[w]) != id { onSurface = true }
+                          if neighbour[Int(foci[w])] { touches = true }
+                        }
+                      } else {
+                        for dz in -1...1 {
+                          for dy in -1...1 {
+                            for dx in -1...1 where dx != 0 || dy != 0 || dz != 0 {
+                              let (xx, yy, zz) = (x + dx, y + dy, z + dz)
+                              guard xx >= 0, xx < nx, yy >= 0, yy < ny, zz >= 0, zz < nz else {
+                                onSurface = true
+                                continue
+                              }
+                              let w = xx + nx * yy + nxy * zz
+                              if Int(labels[w]) != id { onSurface = true }
+                              if neighbour[Int(foci[w])] { touches = true }
+                            }
+                          }
+                        }
+                      }
+                      if onSurface { local[4 * id + 2] += 1 }
+                      if touches {
+                        local[4 * id + 3] += 1
+                        touching[v] = true
+                      }
+                    }
+                  }
                 }
-                let w = xx + nx * yy + nxy * zz
-                if Int(darkLabels[w]) != id { onSurface = true }
-                if neighbour[Int(brightLabels[w])] { touches = true }
+                results[piece] = local
               }
             }
           }
-          if onSurface { surface[id] += 1 }
-          if touches {
-            contact[id] += 1
-            touching[v] = true
-          }
         }
+      }
+    }
+    var size = [Int](repeating: 0, count: n), overlap = size, surface = size, contact = size
+    for local in counts {
+      for id in 0..<n {
+        size[id] += local[4 * id]
+        overlap[id] += local[4 * id + 1]
+        surface[id] += local[4 * id + 2]
+        contact[id] += local[4 * id + 3]
       }
     }
     var apart = [Bool](repeating: false, count: n)
