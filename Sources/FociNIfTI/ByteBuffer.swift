@@ -41,8 +41,14 @@ final class ByteBuffer: @unchecked Sendable {
     return true
   }
 
-  /// The filled bytes.
+  /// The filled bytes. The view is only valid while the buffer lives: a caller that reads it
+  /// after its own last use of the buffer must keep the buffer alive
+  /// (`defer { withExtendedLifetime(buffer) {} }`), as Swift may free an object after its
+  /// last use, and a temporary at once.
   var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: pointer, count: count) }
+
+  /// A copy of the filled bytes (made while the buffer is certainly alive).
+  var array: [UInt8] { Array(bytes) }
 
   /// A new buffer holding just the filled bytes.
   func copy() throws(Gzip.Failure) -> ByteBuffer {

@@ -19,6 +19,7 @@ public enum NIfTIReader {
   public static func read(_ path: String) throws(NIfTIError) -> NIfTIImage {
     let source = try load(path, readData: true)
     guard let data = source.data else { preconditionFailure("data requested") }
+    defer { withExtendedLifetime(data) {} }
     let count = source.grid.voxelCount
     let voxels = SampleDecoder.decode(
       UnsafeRawBufferPointer(rebasing: data.bytes[source.dataOffset...]),
@@ -33,6 +34,7 @@ public enum NIfTIReader {
   public static func readMask(_ path: String) throws(NIfTIError) -> Volume<UInt8> {
     let source = try load(path, readData: true)
     guard let data = source.data else { preconditionFailure("data requested") }
+    defer { withExtendedLifetime(data) {} }
     let voxels = SampleDecoder.decodeMask(
       UnsafeRawBufferPointer(rebasing: data.bytes[source.dataOffset...]),
       type: source.precheck.scalarType, count: source.grid.voxelCount, swapped: source.precheck.swapped,
@@ -107,6 +109,7 @@ public enum NIfTIReader {
       head.count = try headerFile.read(into: head.pointer, count: HeaderPrecheck.headerSize.n2, at: 0)
       whole = head
     }
+    defer { withExtendedLifetime(whole) {} }
     let precheck = try HeaderPrecheck.inspect(whole.bytes, path: layout.headerPath, isPair: isPair)
     if isPair, precheck.singleFile {
       throw .notNIfTI(path: layout.headerPath, reason: "the header's magic says single-file (.nii) but it is named as a .hdr/.img pair")
@@ -151,6 +154,7 @@ public enum NIfTIReader {
 
   private static func inflate(_ file: FileAccess.OpenFile) throws(NIfTIError) -> ByteBuffer {
     let compressed = try file.readAll()
+    defer { withExtendedLifetime(compressed) {} }
     do {
       return try Gzip.decompress(compressed.bytes)
     } catch {

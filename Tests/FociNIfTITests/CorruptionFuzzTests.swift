@@ -16,7 +16,7 @@ struct CorruptionFuzzTests {
     let folder = TemporaryFolder()
     let original = fileBytes(NIfTIFixtures.path(name))
     let isGzip = name.hasSuffix(".gz")
-    let plain = isGzip ? try original.withUnsafeBytes { raw throws(Gzip.Failure) in Array(try Gzip.decompress(raw).bytes) } : original
+    let plain = isGzip ? try original.withUnsafeBytes { raw throws(Gzip.Failure) in try Gzip.decompress(raw).array } : original
     var rng = SeededGenerator(seed: 0xC0FFEE)
     var outcomes = (read: 0, rejected: 0)
     for trial in 0..<400 {
@@ -31,7 +31,7 @@ struct CorruptionFuzzTests {
         }
       }
       if isGzip {
-        bytes = try bytes.withUnsafeBytes { raw throws(Gzip.Failure) in Array(try Gzip.compress(raw, level: 1).bytes) }
+        bytes = try bytes.withUnsafeBytes { raw throws(Gzip.Failure) in try Gzip.compress(raw, level: 1).array }
         if trial % 8 == 5, bytes.count > 30 {
           bytes[Int.random(in: 10..<bytes.count, using: &rng)] ^= 0x5A  // damage the stream itself
         }

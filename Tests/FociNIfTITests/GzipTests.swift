@@ -11,12 +11,12 @@ struct GzipTests {
 
   func gzip(_ bytes: [UInt8], level: Int32 = 6) throws -> [UInt8] {
     let buffer = try bytes.withUnsafeBytes { raw throws(Gzip.Failure) in try Gzip.compress(raw, level: level) }
-    return Array(buffer.bytes)
+    return buffer.array
   }
 
   func gunzip(_ bytes: [UInt8]) throws -> [UInt8] {
     let buffer = try bytes.withUnsafeBytes { raw throws(Gzip.Failure) in try Gzip.decompress(raw) }
-    return Array(buffer.bytes)
+    return buffer.array
   }
 
   @Test("round trip at every level", arguments: [Int32(1), 6, 12])
@@ -50,9 +50,9 @@ struct GzipTests {
   @Test("zlib fed in many pieces gives the same stream as in one", arguments: [1000, 65_536])
   func zlibPieces(pieceBytes: Int) throws {
     let bytes = Self.sparse(count: 200_000, seed: 4)
-    let whole = try bytes.withUnsafeBytes { raw throws(Gzip.Failure) in Array(try Gzip.zlibCompress(raw, level: 1).bytes) }
+    let whole = try bytes.withUnsafeBytes { raw throws(Gzip.Failure) in try Gzip.zlibCompress(raw, level: 1).array }
     let pieces = try bytes.withUnsafeBytes { raw throws(Gzip.Failure) in
-      Array(try Gzip.zlibCompress(raw, level: 1, pieceBytes: pieceBytes).bytes)
+      try Gzip.zlibCompress(raw, level: 1, pieceBytes: pieceBytes).array
     }
     #expect(try gunzip(pieces) == bytes)
     #expect(pieces == whole)
@@ -118,7 +118,7 @@ struct GzipTests {
           source.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress! + range.lowerBound, byteCount: range.count) }
         }
       }
-      let bytes = { (members: [ByteBuffer]) in members.flatMap { Array($0.bytes) } }
+      let bytes = { (members: [ByteBuffer]) in members.flatMap { $0.array } }
       #expect(bytes(inPlace) == bytes(joined), "member size \(memberBytes)")
       #expect(bytes(produced) == bytes(joined), "member size \(memberBytes)")
       #expect(inPlace.count == max(1, min(Gzip.maximumMembers, plain.count / memberBytes)))
@@ -140,7 +140,7 @@ struct GzipTests {
     let runs = try (0..<2).map { _ in
       try data.withUnsafeBytes { d in try Gzip.compressInParallel(prefix: empty, d, level: 1, memberBytes: member) }
     }
-    let bytes = { (members: [ByteBuffer]) in members.flatMap { Array($0.bytes) } }
+    let bytes = { (members: [ByteBuffer]) in members.flatMap { $0.array } }
     #expect(runs[0].count == 3)
     #expect(bytes(runs[0]) == bytes(runs[1]))
     #expect(try gunzip(bytes(runs[1])) == data)
@@ -150,7 +150,7 @@ struct GzipTests {
     #expect(ranges[0].contains(member + 17))
     for (m, range) in ranges.enumerated() {
       let direct = try data.withUnsafeBytes { d in try Gzip.compressOnce(UnsafeRawBufferPointer(rebasing: d[range]), level: 1) }
-      #expect(Array(runs[1][m].bytes) == Array(direct.bytes), "member \(m)")
+      #expect(runs[1][m].array == direct.array, "member \(m)")
     }
   }
 }
