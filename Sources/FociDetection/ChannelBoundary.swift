@@ -41,8 +41,9 @@ enum ChannelBoundary {
     let n = dark.count + 1
     let (nx, ny, nz) = (dims.x, dims.y, dims.z)
     let nxy = nx * ny
-    // The 26 neighbours' index offsets, for voxels off the box's faces.
-    let offsets = (0..<27).filter { $0 != 13 }.map { ($0 % 3 - 1) + nx * ($0 / 3 % 3 - 1) + nxy * ($0 / 9 - 1) }
+    // The 26 neighbours' steps and index offsets.
+    let steps = (0..<27).filter { $0 != 13 }.map { SIMD3($0 % 3 - 1, $0 / 3 % 3 - 1, $0 / 9 - 1) }
+    let offsets = steps.map { $0.x + nx * $0.y + nxy * $0.z }
     let slabs = ParallelSlabs.ranges(total: nz, pieces: Swift.min(nz, 8))
     var counts = [[Int]](repeating: [], count: slabs.count)
     var touching = [Bool](repeating: false, count: count)
@@ -69,26 +70,17 @@ enum ChannelBoundary {
                         continue
                       }
                       var onSurface = false, touches = false
+                      @inline(__always) func visit(_ w: Int) {
+                        if Int(labels[w]) != id { onSurface = true }
+                        if neighbour[Int(foci[w])] { touches = true }
+                      }
                       if inside && x > 0 && x < nx - 1 {
-                        for o in offsets {
-                          let w = v + o
-                          if Int(labels[w]) != id { onSurface = true }
-                          if neighbour[Int(foci[w])] { touches = true }
-                        }
+                        for o in offsets { visit(v + o) }
                       } else {
-                        for dz in -1...1 {
-                          for dy in -1...1 {
-                            for dx in -1...1 where dx != 0 || dy != 0 || dz != 0 {
-                              let (xx, yy, zz) = (x + dx, y + dy, z + dz)
-                              guard xx >= 0, xx < nx, yy >= 0, yy < ny, zz >= 0, zz < nz else {
-                                onSurface = true
-                                continue
-                              }
-                              let w = xx + nx * yy + nxy * zz
-                              if Int(labels[w]) != id { onSurface = true }
-                              if neighbour[Int(foci[w])] { touches = true }
-                            }
-                          }
+                        // On the box's faces: neighbours outside it make the voxel a surface one.
+                        for (o, step) in zip(offsets, steps) {
+                          let (xx, yy, zz) = (x + step.x, y + step.y, z + step.z)
+                          if xx >= 0, xx < nx, yy >= 0, yy < ny, zz >= 0, zz < nz { visit(v + o) } else { onSurface = true }
                         }
                       }
                       if onSurface { local[4 * id + 2] += 1 }

@@ -675,14 +675,7 @@ struct HypointenseMaps: Sendable {
     let (nx, ny, nz) = (dims.x, dims.y, dims.z)
     if settings.neighbourContact > 0 {
       // The arterial candidates inside the channel's box.
-      var enhancing = [UInt8](repeating: 0, count: count)
-      for k in 0..<nz {
-        for j in 0..<ny {
-          let row = nx * (j + ny * k)
-          let source = lower.x + fullDims.x * ((lower.y + j) + fullDims.y * (lower.z + k))
-          for i in 0..<nx { enhancing[row + i] = candidates[source + i] }
-        }
-      }
+      let enhancing = VoxelBox(lower: lower, upper: lower &+ dims &- 1, dims: fullDims).crop(candidates)
       regions = StageClock.measure("hypointense.neighbours") {
         ChannelBoundary.separate(
           regions, from: enhancing, dims: dims, contactLimit: settings.neighbourContact, minimumFocusVoxels: settings.neighbourFocusVoxels)
