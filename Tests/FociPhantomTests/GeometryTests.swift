@@ -51,6 +51,47 @@ struct GeometryTests {
     #expect(abs(span - expected) < 0.05)
   }
 
+  @Test("inside a union the distance is the deepest part's, also where one part's surface runs through another")
+  func unionSeam() {
+    let a = Solid.ellipsoid(Ellipsoid(centre: .zero, semiAxes: SIMD3(repeating: 10)))
+    let b = Solid.ellipsoid(Ellipsoid(centre: SIMD3(8, 0, 0), semiAxes: SIMD3(repeating: 10)))
+    // (10, 0, 0) lies on a's surface and 8 mm deep in b, which is also its depth in the union.
+    for parts in [[a, b], [b, a]] {
+      let union = Solid.union(parts)
+      #expect(abs(union.distance(SIMD3(10, 0, 0)) + 8) < 1e-9)
+      #expect(abs(CompiledSolid(union).distance(SIMD3(10, 0, 0)) + 8) < 1e-9)
+      // Outside, the box test may skip far parts without changing the value.
+      #expect(abs(union.distance(SIMD3(30, 0, 0)) - 12) < 1e-9)
+      #expect(abs(CompiledSolid(union).distance(SIMD3(30, 0, 0)) - 12) < 1e-9)
+    }
+  }
+
+  @Test("a blurred union is full strength everywhere deeper than its ramp, seams included")
+  func blurredUnionSeam() {
+    let grid = PhantomGrids.axial(dims: SIMD3(32, 24, 12), spacingMM: SIMD3(1.4, 1.4, 3.5), centreMM: SIMD3(4, 0, 0))
+    let centres = [SIMD3<Double>(0, 0, 0), SIMD3(8, 0, 0)]
+    let balls = centres.map { Solid.ellipsoid(Ellipsoid(centre: $0, semiAxes: SIMD3(repeating: 10))) }
+    let signal = TissueSignal(native: 100, arterial: 100, venous: 100, delayed: 100, t2: 100, adc: 100)
+    let width = 2.0
+    let object = SceneObject(solid: .union(balls), signal: signal, edgeWidthMM: width)
+    let image = SceneRenderer(grid: grid, modalities: [.native], withTruth: false).render([object]).images[.native]!
+    let halfDiagonal = 0.5 * length(grid.spacingMM)
+    var checked = 0
+    for k in 0..<grid.dims.z {
+      for j in 0..<grid.dims.y {
+        for i in 0..<grid.dims.x {
+          let p = grid.voxelToWorld.apply(SIMD3(Double(i), Double(j), Double(k)))
+          // The depth in either ball is at most the depth in the union.
+          let depth = centres.map { 10 - length(p - $0) }.max()!
+          guard depth > width + 1.1 * halfDiagonal else { continue }
+          #expect(image[i + grid.dims.x * (j + grid.dims.y * k)] == 100, "voxel \(i) \(j) \(k), depth \(depth)")
+          checked += 1
+        }
+      }
+    }
+    #expect(checked > 100)
+  }
+
   @Test("distance bounds never exceed the true distance to a sphere, and flag the inside")
   func distanceBounds() {
     var g = SplitMix64(seed: 9)

@@ -155,7 +155,9 @@ public final class CompiledSolid: @unchecked Sendable {
       var best = Double.infinity
       for c in range {
         let child = children[c]
-        if boxDistance(child, p) >= best { continue }
+        // As `Solid.distance`: inside, every part whose box holds the point counts.
+        let box = boxDistance(child, p)
+        if box > 0 && box >= best { continue }
         best = Swift.min(best, evaluate(child, p))
       }
       return best

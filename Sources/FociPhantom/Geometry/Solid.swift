@@ -97,8 +97,12 @@ public struct Solid: Sendable {
       var best = Double.infinity
       for part in parts {
         // A part whose box is farther than the best value so far cannot lower it below
-        // the true distance, nor change its sign.
-        if part.bounds.distance(to: p) >= best { continue }
+        // the true distance, nor change its sign. Inside (best ≤ 0) only parts whose box holds
+        // the point can lower it: skipping those too would stop at the first part holding
+        // the point, whose value may be near zero deep inside the union (a seam where one
+        // blob's surface runs through another), and blurred edges read that value.
+        let boxDistance = part.bounds.distance(to: p)
+        if boxDistance > 0 && boxDistance >= best { continue }
         best = Swift.min(best, part.distance(p))
       }
       return best
