@@ -53,14 +53,16 @@ public struct GaussianNoise: Sendable {
   }
 }
 
-/// The 128-layer ziggurat for the normal density, computed once.
-final class ZigguratTables: Sendable {
+/// The 128-layer ziggurat for the normal density, computed once and never freed; read through
+/// raw pointers, as the noise loop draws two values per voxel and an array read there costs a
+/// bounds check and a load of the array's storage each time.
+final class ZigguratTables: @unchecked Sendable {
   static let tailStart = 3.442619855899
   static let shared = ZigguratTables()
 
-  let k: [UInt32]
-  let w: [Double]
-  let f: [Double]
+  let k: UnsafePointer<UInt32>
+  let w: UnsafePointer<Double>
+  let f: UnsafePointer<Double>
 
   private init() {
     let m1 = 2147483648.0
@@ -83,8 +85,13 @@ final class ZigguratTables: Sendable {
       f[i] = exp(-0.5 * dn * dn)
       w[i] = dn / m1
     }
-    self.k = k
-    self.w = w
-    self.f = f
+    func stored<T>(_ values: [T]) -> UnsafePointer<T> {
+      let p = UnsafeMutablePointer<T>.allocate(capacity: values.count)
+      p.initialize(from: values, count: values.count)
+      return UnsafePointer(p)
+    }
+    self.k = stored(k)
+    self.w = stored(w)
+    self.f = stored(f)
   }
 }

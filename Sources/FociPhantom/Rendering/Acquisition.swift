@@ -22,14 +22,16 @@ enum Acquisition {
     let s = Float(sigma)
     return perSlice(image, grid: grid, seed: seed, stream: stream) { k, noise, input, output in
       let (nx, ny) = (grid.dims.x, grid.dims.y)
-      for j in 0..<ny {
-        let row = factors.y[j] * factors.z[k]
-        let base = nx * (j + ny * k)
-        for i in 0..<nx {
-          let signal = input[base + i] * factors.x[i] * row
-          let re = signal + s * noise.next()
-          let im = s * noise.next()
-          output[base + i] = quantise((re * re + im * im).squareRoot())
+      factors.x.withUnsafeBufferPointer { fx in
+        for j in 0..<ny {
+          let row = factors.y[j] * factors.z[k]
+          let base = nx * (j + ny * k)
+          for i in 0..<nx {
+            let signal = input[base + i] * fx[i] * row
+            let re = signal + s * noise.next()
+            let im = s * noise.next()
+            output[base + i] = quantise((re * re + im * im).squareRoot())
+          }
         }
       }
     }

@@ -56,11 +56,38 @@ public struct SceneRenderer: Sendable {
     // Lesions too small to cover half a voxel anywhere get their best-covered voxel.
     var bestCover: [Int: (cover: Float, voxel: Int)] = [:]
 
+    // While every object painted so far is the same in every axial slice and spans them all
+    // (the body, the abdominal wall, the spine), so is the image: only slice 0 is painted, and
+    // copied to the others before the first object that differs.
+    var firstSliceOnly = geometry.isAxial
+    let sliceSize = geometry.dims.x * geometry.dims.y
+    func copyFirstSlice() {
+      planes.withUnsafeMutableBufferPointer { p in
+        for c in 0..<channelTotal {
+          let first = p.baseAddress! + c * n
+          for k in 1..<geometry.dims.z { (first + k * sliceSize).update(from: first, count: sliceSize) }
+        }
+      }
+    }
+
     for object in objects {
-      guard let box = geometry.indexBox(of: object.solid.bounds.expanded(by: object.edgeWidthMM + geometry.halfDiagonal), shift: shiftMM)
+      guard var objectBox = geometry.indexBox(of: object.solid.bounds.expanded(by: object.edgeWidthMM + geometry.halfDiagonal), shift: shiftMM)
       else { continue }
+      if firstSliceOnly {
+        let uniform = object.isAxiallyUniform && object.lesionLabel == 0 && object.mimicLabel == 0
+        if uniform && objectBox.lower.z == 0 && objectBox.upper.z == geometry.dims.z - 1 {
+          objectBox.upper.z = 0
+        } else {
+          copyFirstSlice()
+          firstSliceOnly = false
+        }
+      }
+      let box = objectBox
       let paintsLiver = withTruth && object.liverMembership != nil
       let signal = modalities.map { Float(object.signal[$0]) } + (withTruth ? [Float(object.liverMembership ?? 0)] : [])
+      let signalBuffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: signal.count)
+      _ = signalBuffer.initialize(from: signal)
+      defer { signalBuffer.deallocate() }
       let channelCount = paintsLiver ? channelTotal : modalities.count
       let lesionID = withTruth ? object.lesionLabel : 0
       let mimicID = withTruth ? object.mimicLabel : 0
@@ -74,35 +101,22 @@ public struct SceneRenderer: Sendable {
         lesionLabels.withUnsafeMutableBufferPointer { lesionOut in
           mimicLabels.withUnsafeMutableBufferPointer { mimicOut in
             pieceBest.withUnsafeMutableBufferPointer { bestOut in
-              let shared = UncheckedSendable((pointers, lesionOut, mimicOut, bestOut))
+              let shared = UncheckedSendable((pointers, lesionOut, mimicOut, bestOut, signalBuffer))
               let work = box.voxelCount > 100_000
               ParallelSlabs.forEach(count: pieces.count, maxThreads: work ? nil : 1) { p in
-                let (targets, lesionLabel, mimicLabel, best) = shared.value
-                var local: (cover: Float, voxel: Int) = (0, -1)
+                let (targets, lesionLabel, mimicLabel, best, signalBuffer) = shared.value
                 let kRange = (box.lower.z + pieces[p].lowerBound)...(box.lower.z + pieces[p].upperBound - 1)
-                let paint = { (voxel: Int, c: Float) in
-                  if c == 1 {
-                    for ch in 0..<channelCount { targets[ch * n + voxel] = signal[ch] }
-                  } else {
-                    for ch in 0..<channelCount {
-                      let v = targets[ch * n + voxel]
-                      targets[ch * n + voxel] = v + c * (signal[ch] - v)
-                    }
-                  }
-                  if lesionID > 0 {
-                    if c >= SceneRenderer.labelCover { lesionLabel[voxel] = UInt16(lesionID) }
-                    if c > local.cover { local = (c, voxel) }
-                  }
-                  if mimicID > 0, c >= SceneRenderer.labelCover { mimicLabel[voxel] = UInt16(mimicID) }
-                }
+                var painter = VoxelPainter(
+                  targets: targets.baseAddress!, voxelCount: n, signal: signalBuffer, channelCount: channelCount,
+                  lesionLabels: lesionLabel.baseAddress, lesionID: UInt16(lesionID), mimicLabels: mimicLabel.baseAddress, mimicID: UInt16(mimicID))
                 if let sliceCovers {
                   for k in kRange {
-                    for (offset, c) in sliceCovers { paint(offset + n / geometry.dims.z * k, c) }
+                    for (offset, c) in sliceCovers { painter.paint(offset + sliceSize * k, c) }
                   }
                 } else {
-                  covers.forEachCoveredVoxel(box: box, kRange: kRange, paint)
+                  covers.forEachCoveredVoxel(box: box, kRange: kRange) { painter.paint($0, $1) }
                 }
-                best[p] = local
+                best[p] = painter.best
               }
             }
           }
@@ -112,6 +126,7 @@ public struct SceneRenderer: Sendable {
         for b in pieceBest where b.voxel >= 0 && b.cover > (bestCover[lesionID]?.cover ?? 0) { bestCover[lesionID] = b }
       }
     }
+    if firstSliceOnly { copyFirstSlice() }
     if withTruth, !bestCover.isEmpty {
       // One pass finds the ids that made it into the map (not one scan per lesion).
       var present = [Bool](repeating: false, count: Int(UInt16.max) + 1)
@@ -130,6 +145,39 @@ public struct SceneRenderer: Sendable {
   }
 }
 
+/// Blends one object's signal into the channel planes voxel by voxel, and writes its truth
+/// labels; a plain value with raw pointers, so the per-voxel call has no bounds checks, no
+/// reference counting and no dynamic exclusivity checks of captured variables.
+struct VoxelPainter {
+  let targets: UnsafeMutablePointer<Float>
+  let voxelCount: Int
+  let signal: UnsafeMutableBufferPointer<Float>
+  let channelCount: Int
+  let lesionLabels: UnsafeMutablePointer<UInt16>?
+  let lesionID: UInt16
+  let mimicLabels: UnsafeMutablePointer<UInt16>?
+  let mimicID: UInt16
+  /// The lesion's best-covered voxel so far.
+  var best: (cover: Float, voxel: Int) = (0, -1)
+
+  @inline(__always)
+  mutating func paint(_ voxel: Int, _ c: Float) {
+    if c == 1 {
+      for ch in 0..<channelCount { targets[ch * voxelCount + voxel] = signal[ch] }
+    } else {
+      for ch in 0..<channelCount {
+        let v = targets[ch * voxelCount + voxel]
+        targets[ch * voxelCount + voxel] = v + c * (signal[ch] - v)
+      }
+    }
+    if lesionID > 0 {
+      if c >= SceneRenderer.labelCover { lesionLabels![voxel] = lesionID }
+      if c > best.cover { best = (c, voxel) }
+    }
+    if mimicID > 0, c >= SceneRenderer.labelCover { mimicLabels![voxel] = mimicID }
+  }
+}
+
 /// Voxel positions of a grid in world mm, and the boxes objects occupy in it.
 struct VoxelGeometry: Sendable {
   let origin: SIMD3<Double>
@@ -141,6 +189,8 @@ struct VoxelGeometry: Sendable {
   /// Sub-voxel offsets (world mm) for supersampling, and those of one plane of them.
   let subsamples: [SIMD3<Double>]
   let planeSubsamples: [SIMD3<Double>]
+  /// Each sub-sample's distance from the voxel centre, widened by the renderer's safety factor.
+  let subsampleReach: [Double]
   /// Whether k runs along world z and i, j lie in axial planes.
   let isAxial: Bool
 
@@ -172,6 +222,7 @@ struct VoxelGeometry: Sendable {
       }
     }
     subsamples = offsets
+    subsampleReach = offsets.map { length($0) * SceneRenderer.safety }
     planeSubsamples = Array(offsets.prefix(counts.x * counts.y)).map { SIMD3($0.x, $0.y, 0) }
     let (ci, cj, ck) = columns
     isAxial = ci.z == 0 && cj.z == 0 && ck.x == 0 && ck.y == 0
@@ -230,6 +281,32 @@ struct CoverSampler: Sendable {
   func membership(_ d: Double) -> Double {
     if edgeWidthMM == 0 { return d < 0 ? 1 : 0 }
     return Swift.max(0, Swift.min(1, 0.5 - d / (2 * edgeWidthMM)))
+  }
+
+  /// The mean membership over the voxel's sub-samples. A sub-sample whose offset from the
+  /// centre (widened by the safety factor) is shorter than the centre's distance from the edge
+  /// band lies on the side the centre's distance decides, so its distance is not evaluated:
+  /// the sum and its order are those of evaluating every sub-sample.
+  /// A blurred edge's ramp reads the distance's value, not just its sign, and inside lobulated
+  /// blobs the bound is not Lipschitz far from the surface (it may change by several mm within
+  /// a voxel while keeping its sign): there only sub-samples beyond the ramp's outer end are
+  /// skipped, where the bound holds.
+  @inline(__always)
+  func supersampledCover(_ p: SIMD3<Double>, _ d: Double) -> Float {
+    let g = geometry
+    var sum = 0.0
+    if edgeWidthMM == 0 {
+      for s in g.subsamples.indices {
+        let reach = g.subsampleReach[s]
+        if d >= reach { continue }  // outside: membership 0
+        sum += d <= -reach || solid.distance(p + g.subsamples[s]) < 0 ? 1 : 0
+      }
+    } else {
+      for s in g.subsamples.indices where d - g.subsampleReach[s] < edgeWidthMM {
+        sum += membership(solid.distance(p + g.subsamples[s]))
+      }
+    }
+    return Float(sum / Double(g.subsamples.count))
   }
 
   /// Covers of the first slice of `box` as (offset within a slice, cover), for a solid that
@@ -296,9 +373,7 @@ struct CoverSampler: Sendable {
                 if tangentPlane {
                   cover = Float(planeCover(p, dv))
                 } else {
-                  var sum = 0.0
-                  for offset in g.subsamples { sum += membership(solid.distance(p + offset)) }
-                  cover = Float(sum / Double(g.subsamples.count))
+                  cover = supersampledCover(p, dv)
                 }
                 if cover > 0 { body(voxel, cover) }
               }
@@ -317,22 +392,22 @@ enum BoxPlane {
   /// above its centre. Exact (the distribution of a sum of three uniforms is piecewise cubic);
   /// a width under 10⁻³ of the largest counts as zero, which changes the share by less than that.
   static func fractionBelow(widths: SIMD3<Double>, offset: Double) -> Double {
-    var w = [widths.x, widths.y, widths.z].sorted()
-    let total = w[0] + w[1] + w[2]
-    guard w[2] > 1e-12 else { return offset > 0 ? 1 : 0 }
+    // Sorted ascending without an array (this runs once per surface voxel).
+    var (a, b, c) = (widths.x, widths.y, widths.z)
+    if a > b { swap(&a, &b) }
+    if b > c { swap(&b, &c) }
+    if a > b { swap(&a, &b) }
+    let total = a + b + c
+    guard c > 1e-12 else { return offset > 0 ? 1 : 0 }
     let s = offset + total / 2
     if s <= 0 { return 0 }
     if s >= total { return 1 }
-    if w[1] < 1e-3 * w[2] { return Swift.min(1, Swift.max(0, (offset + w[2] / 2) / w[2])) }
-    if w[0] < 1e-3 * w[2] {
-      w[0] = 0
-      let (a, b) = (w[1], w[2])
-      let t = s - w[0]
+    if b < 1e-3 * c { return Swift.min(1, Swift.max(0, (offset + c / 2) / c)) }
+    if a < 1e-3 * c {
       func sq(_ x: Double) -> Double { x > 0 ? x * x : 0 }
-      return Swift.min(1, Swift.max(0, (sq(t) - sq(t - a) - sq(t - b) + sq(t - a - b)) / (2 * a * b)))
+      return Swift.min(1, Swift.max(0, (sq(s) - sq(s - b) - sq(s - c) + sq(s - b - c)) / (2 * b * c)))
     }
     func cube(_ x: Double) -> Double { x > 0 ? x * x * x : 0 }
-    let (a, b, c) = (w[0], w[1], w[2])
     let value = cube(s) - cube(s - a) - cube(s - b) - cube(s - c) + cube(s - a - b) + cube(s - a - c) + cube(s - b - c) - cube(s - a - b - c)
     return Swift.min(1, Swift.max(0, value / (6 * a * b * c)))
   }
