@@ -92,6 +92,30 @@ struct GeometryTests {
     #expect(checked > 100)
   }
 
+  @Test("the planar diameter by rotating calipers equals the largest pairwise distance")
+  func planarDiameter() {
+    var g = SplitMix64(seed: 21)
+    func bruteForce(_ p: [SIMD2<Double>]) -> Double {
+      var best = 0.0
+      for i in p.indices { for j in p.indices where j > i { best = Swift.max(best, ((p[i] - p[j]) * (p[i] - p[j])).sum()) } }
+      return best.squareRoot()
+    }
+    for trial in 0..<600 {
+      let n = 2 + Int(g.next() % 120)
+      let points: [SIMD2<Double>] = (0..<n).map { _ in
+        let angle = g.uniform(0, 2 * .pi)
+        switch trial % 4 {
+        case 0: return SIMD2(g.uniform(-50, 50), g.uniform(-20, 20))  // a box
+        case 1: return SIMD2(30 * cos(angle), 30 * sin(angle))  // a circle: many near-ties
+        case 2: return SIMD2(40 * cos(angle), 9 * sin(angle)) + SIMD2(g.uniform(-1e-9, 1e-9), 0)  // an ellipse
+        default: return SIMD2(g.uniform(-5, 5), 2 * g.uniform(-5, 5) + 1)  // a thin band and duplicates
+        }
+      }
+      #expect(PlanarDiameter.diameter(of: points) == bruteForce(points), "trial \(trial)")
+    }
+    #expect(PlanarDiameter.diameter(of: [SIMD2(0, 0), SIMD2(1, 1), SIMD2(2, 2), SIMD2(3, 3)]) == bruteForce([SIMD2(0, 0), SIMD2(3, 3)]))
+  }
+
   @Test("distance bounds never exceed the true distance to a sphere, and flag the inside")
   func distanceBounds() {
     var g = SplitMix64(seed: 9)

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -230,7 +232,7 @@ public final class CompiledSolid: @unchecked Sendable {
       case .ellipsoid(let e):
         return append(.ellipsoid(frame: frame(e)), solid.bounds)
       case .lobulated(let e):
-        let table = DirectionTable { u in e.modulation(along: u) }
+        let table = DirectionTableCache.shared.table(for: e)
         tables.append(table)
         return append(
           .lobulated(frame: frame(e.base), modulation: Unmanaged.passUnretained(table), radialFactor: e.radialFactor),
@@ -287,6 +289,33 @@ enum FastSine {
     if r > Double.pi / 2 { r = Double.pi - r } else if r < -Double.pi / 2 { r = -Double.pi - r }
     let r2 = r * r
     return r * (1 + r2 * (-1.0 / 6 + r2 * (1.0 / 120 + r2 * (-1.0 / 5040 + r2 * (1.0 / 362_880 + r2 * (-1.0 / 39_916_800))))))
+  }
+}
+
+/// Direction tables of lobulated bodies, shared by every compilation of the same body: a study
+/// compiles each lesion two or three times (its volume, its bulge out of the liver, rendering),
+/// and a table costs 6534 evaluations of every lobe. A table is a function of the body alone, so
+/// sharing it changes no value. Keeps the 512 most recently built (about 27 MB).
+final class DirectionTableCache: Sendable {
+  static let shared = DirectionTableCache()
+  static let capacity = 512
+  private struct State {
+    var tables: [LobulatedEllipsoid: DirectionTable] = [:]
+    var order: [LobulatedEllipsoid] = []
+  }
+  private let state = Mutex(State())
+
+  func table(for body: LobulatedEllipsoid) -> DirectionTable {
+    if let table = state.withLock({ $0.tables[body] }) { return table }
+    // Built outside the lock, so studies drawn side by side do not wait for each other.
+    let table = DirectionTable { u in body.modulation(along: u) }
+    return state.withLock { state in
+      if let existing = state.tables[body] { return existing }
+      state.tables[body] = table
+      state.order.append(body)
+      if state.order.count > DirectionTableCache.capacity { state.tables[state.order.removeFirst()] = nil }
+      return table
+    }
   }
 }
 

@@ -183,11 +183,15 @@ struct SurfaceMesh {
       let t = da / (da - db)
       points.append(SIMD2(a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)))
     }
-    for i in 0...nt {
-      for j in 0..<np {
-        let v = vertices[i * np + j]
-        if i < nt { cross(v, vertices[(i + 1) * np + j]) }
-        if i > 0, i < nt { cross(v, vertices[i * np + (j + 1) % np]) }
+    vertices.withUnsafeBufferPointer { vertex in
+      for i in 0...nt {
+        let row = i * np
+        for j in 0..<np {
+          let v = vertex[row + j]
+          if i < nt { cross(v, vertex[row + np + j]) }
+          // The next vertex round the latitude, wrapping without a division.
+          if i > 0, i < nt { cross(v, vertex[j + 1 < np ? row + j + 1 : row]) }
+        }
       }
     }
   }
@@ -195,15 +199,34 @@ struct SurfaceMesh {
 
 /// The diameter of a planar point set, through its convex hull.
 enum PlanarDiameter {
+  /// By rotating calipers over the hull (linear in its size; the axial diameter takes about
+  /// 45 sections of each lesion): for each edge the vertex farthest from its line is found by
+  /// advancing one index round the hull, and the diameter is among the pairs of an edge's ends
+  /// with that vertex (Shamos 1978).
   static func diameter(of points: [SIMD2<Double>]) -> Double {
     guard points.count > 1 else { return 0 }
     let hull = convexHull(points)
+    let m = hull.count
+    @inline(__always) func squared(_ a: Int, _ b: Int) -> Double {
+      let d = hull[a] - hull[b]
+      return (d * d).sum()
+    }
+    if m <= 3 {
+      var best = 0.0
+      for i in 0..<m { for j in (i + 1)..<m { best = Swift.max(best, squared(i, j)) } }
+      return best.squareRoot()
+    }
+    // Twice the area of triangle (a, b, c); the hull runs counter-clockwise, so it is ≥ 0.
+    @inline(__always) func area(_ a: Int, _ b: Int, _ c: Int) -> Double {
+      let (u, v) = (hull[b] - hull[a], hull[c] - hull[a])
+      return u.x * v.y - u.y * v.x
+    }
     var best = 0.0
-    for i in 0..<hull.count {
-      for j in (i + 1)..<hull.count {
-        let d = hull[i] - hull[j]
-        best = Swift.max(best, (d * d).sum())
-      }
+    var j = 1
+    for i in 0..<m {
+      let next = (i + 1) % m
+      while area(i, next, (j + 1) % m) > area(i, next, j) { j = (j + 1) % m }
+      best = Swift.max(best, squared(i, j), squared(next, j))
     }
     return best.squareRoot()
   }

@@ -51,7 +51,7 @@ public final class SampledField: @unchecked Sendable {
         let cj = j / step, fj = Double(j % step) / Double(step)
         for i in 0..<n.x {
           let ci = i / step, fi = Double(i % step) / Double(step)
-          var corners = [Double](repeating: 0, count: 8)
+          var corners = SIMD8<Double>()
           var far = true
           var sign = 0.0
           for c in 0..<8 {
