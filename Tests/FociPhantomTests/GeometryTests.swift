@@ -92,6 +92,31 @@ struct GeometryTests {
     #expect(checked > 100)
   }
 
+  @Test("objects the same in every slice, painted once and copied, give the images of painting every slice")
+  func axiallyUniformPrefix() {
+    let grid = PhantomGrids.axial(dims: SIMD3(40, 32, 7), spacingMM: SIMD3(1.4, 1.4, 3.5), centreMM: .zero)
+    func signal(_ v: Double) -> TissueSignal { TissueSignal(native: v, arterial: v, venous: v, delayed: v, t2: v, adc: v) }
+    let span = -2000.0...2000.0
+    let uniform = [
+      SceneObject(solid: .extrudedEllipse(ExtrudedEllipse(centre: SIMD2(1, -2), radii: SIMD2(24, 17), zRange: span)), signal: signal(80), liverMembership: 0, isAxiallyUniform: true),
+      SceneObject(solid: .capsule(Capsule(a: SIMD3(-6, 3, -2000), b: SIMD3(-6, 3, 2000), radiusA: 5, radiusB: 5)), signal: signal(300), isAxiallyUniform: true),
+    ]
+    let ball = SceneObject(solid: .ellipsoid(Ellipsoid(centre: SIMD3(5, 1, 2), semiAxes: SIMD3(6, 5, 7))), signal: signal(150), liverMembership: 1, lesionLabel: 1)
+    // A first object that paints zero onto zero changes no voxel but ends the uniform run, so
+    // every later object is painted slice by slice.
+    let blank = SceneObject(solid: .ellipsoid(Ellipsoid(centre: .zero, semiAxes: SIMD3(repeating: 3))), signal: signal(0), liverMembership: 0)
+    let renderer = SceneRenderer(grid: grid, modalities: [.native, .t2], withTruth: true)
+    for scene in [uniform, uniform + [ball]] {
+      let copied = renderer.render(scene), painted = renderer.render([blank] + scene)
+      // Compared as one flag each, so a failure does not print every voxel.
+      let sameNative = copied.images[.native]! == painted.images[.native]!, sameT2 = copied.images[.t2]! == painted.images[.t2]!
+      let sameLiver = copied.liverFraction! == painted.liverFraction!, sameLabels = copied.lesionLabels! == painted.lesionLabels!
+      #expect(sameNative && sameT2 && sameLiver && sameLabels, "native \(sameNative), t2 \(sameT2), liver \(sameLiver), labels \(sameLabels)")
+      let n = grid.voxelCount, last = copied.images[.native]![(n - grid.sliceVoxelCount)...]
+      #expect(last.contains(80) && last.contains(300))
+    }
+  }
+
   @Test("the planar diameter by rotating calipers equals the largest pairwise distance")
   func planarDiameter() {
     var g = SplitMix64(seed: 21)
