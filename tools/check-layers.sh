@@ -16,7 +16,7 @@ declare -A allowed=(
   [FociEvaluation]="FociCore FociDetection FociMeasurement"
   [FociCohort]="FociCore FociNIfTI FociAnalysis Crypto Dispatch Foundation Glibc Darwin"
   [FociReport]="FociCore FociNIfTI FociRegistration FociAnalysis FociCohort CPNG Foundation FoundationXML Glibc Darwin"
-  [FociPhantom]="FociCore FociNIfTI Foundation Glibc Darwin"
+  [FociPhantom]="FociCore FociNIfTI Foundation Synchronization Glibc Darwin"
   [hepafoci]="FociCore FociNIfTI FociComponents FociRegistration FociPhantom FociDetection FociAnalysis FociEvaluation FociCohort FociReport ArgumentParser Dispatch Foundation"
 )
 status=0
