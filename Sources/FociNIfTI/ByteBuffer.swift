@@ -41,14 +41,22 @@ final class ByteBuffer: @unchecked Sendable {
     return true
   }
 
-  /// The filled bytes. The view is only valid while the buffer lives: a caller that reads it
-  /// after its own last use of the buffer must keep the buffer alive
-  /// (`defer { withExtendedLifetime(buffer) {} }`), as Swift may free an object after its
-  /// last use, and a temporary at once.
-  var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: pointer, count: count) }
+  /// Calls `body` with the filled bytes, valid only inside it. Swift may free an object right
+  /// after its last use (a temporary at once), and reading a view of its memory is not a use;
+  /// so the view is only handed out here, with the buffer kept alive while `body` runs.
+  func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+    defer { withExtendedLifetime(self) {} }
+    return try body(UnsafeRawBufferPointer(start: pointer, count: count))
+  }
 
-  /// A copy of the filled bytes (made while the buffer is certainly alive).
-  var array: [UInt8] { Array(bytes) }
+  /// Calls `body` with the filled bytes of every buffer, all kept alive while it runs.
+  static func withBytes<R, E: Error>(of buffers: [ByteBuffer], _ body: ([UnsafeRawBufferPointer]) throws(E) -> R) throws(E) -> R {
+    defer { withExtendedLifetime(buffers) {} }
+    return try body(buffers.map { UnsafeRawBufferPointer(start: $0.pointer, count: $0.count) })
+  }
+
+  /// A copy of the filled bytes.
+  var array: [UInt8] { withBytes { Array($0) } }
 
   /// A new buffer holding just the filled bytes.
   func copy() throws(Gzip.Failure) -> ByteBuffer {

@@ -19,12 +19,13 @@ public enum NIfTIReader {
   public static func read(_ path: String) throws(NIfTIError) -> NIfTIImage {
     let source = try load(path, readData: true)
     guard let data = source.data else { preconditionFailure("data requested") }
-    defer { withExtendedLifetime(data) {} }
     let count = source.grid.voxelCount
-    let voxels = SampleDecoder.decode(
-      UnsafeRawBufferPointer(rebasing: data.bytes[source.dataOffset...]),
-      type: source.precheck.scalarType, count: count, swapped: source.precheck.swapped,
-      scaling: source.header.scaling)
+    let voxels = data.withBytes { bytes in
+      SampleDecoder.decode(
+        UnsafeRawBufferPointer(rebasing: bytes[source.dataOffset...]),
+        type: source.precheck.scalarType, count: count, swapped: source.precheck.swapped,
+        scaling: source.header.scaling)
+    }
     let volume = Volume(grid: source.grid, voxels: voxels, sourceType: source.precheck.scalarType)
     return NIfTIImage(path: path, header: source.header, volume: volume)
   }
@@ -34,11 +35,12 @@ public enum NIfTIReader {
   public static func readMask(_ path: String) throws(NIfTIError) -> Volume<UInt8> {
     let source = try load(path, readData: true)
     guard let data = source.data else { preconditionFailure("data requested") }
-    defer { withExtendedLifetime(data) {} }
-    let voxels = SampleDecoder.decodeMask(
-      UnsafeRawBufferPointer(rebasing: data.bytes[source.dataOffset...]),
-      type: source.precheck.scalarType, count: source.grid.voxelCount, swapped: source.precheck.swapped,
-      scaling: source.header.scaling)
+    let voxels = data.withBytes { bytes in
+      SampleDecoder.decodeMask(
+        UnsafeRawBufferPointer(rebasing: bytes[source.dataOffset...]),
+        type: source.precheck.scalarType, count: source.grid.voxelCount, swapped: source.precheck.swapped,
+        scaling: source.header.scaling)
+    }
     return Volume(grid: source.grid, voxels: voxels, sourceType: source.precheck.scalarType)
   }
 
@@ -109,12 +111,13 @@ public enum NIfTIReader {
       head.count = try headerFile.read(into: head.pointer, count: HeaderPrecheck.headerSize.n2, at: 0)
       whole = head
     }
-    defer { withExtendedLifetime(whole) {} }
-    let precheck = try HeaderPrecheck.inspect(whole.bytes, path: layout.headerPath, isPair: isPair)
+    let precheck = try whole.withBytes { bytes throws(NIfTIError) in
+      try HeaderPrecheck.inspect(bytes, path: layout.headerPath, isPair: isPair)
+    }
     if isPair, precheck.singleFile {
       throw .notNIfTI(path: layout.headerPath, reason: "the header's magic says single-file (.nii) but it is named as a .hdr/.img pair")
     }
-    guard let header = Niftilib.describeHeader(whole.bytes, path: layout.headerPath, precheck: precheck) else {
+    guard let header = whole.withBytes({ Niftilib.describeHeader($0, path: layout.headerPath, precheck: precheck) }) else {
       throw .notNIfTI(path: layout.headerPath, reason: "niftilib rejected the header")
     }
     let grid = try makeGrid(header, precheck: precheck, path: layout.headerPath)
@@ -154,9 +157,8 @@ public enum NIfTIReader {
 
   private static func inflate(_ file: FileAccess.OpenFile) throws(NIfTIError) -> ByteBuffer {
     let compressed = try file.readAll()
-    defer { withExtendedLifetime(compressed) {} }
     do {
-      return try Gzip.decompress(compressed.bytes)
+      return try compressed.withBytes { bytes throws(Gzip.Failure) in try Gzip.decompress(bytes) }
     } catch {
       switch error {
       case .outOfMemory: throw .unreadable(path: file.path, reason: "not enough memory to inflate it")

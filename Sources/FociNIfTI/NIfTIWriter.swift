@@ -119,8 +119,7 @@ public enum NIfTIWriter {
       } catch {
         throw .writeFailed(path: path, reason: "compression failed")
       }
-      defer { withExtendedLifetime(members) {} }
-      try FileAccess.writeAtomically(path, pieces: members.map(\.bytes))
+      try ByteBuffer.withBytes(of: members) { pieces throws(NIfTIError) in try FileAccess.writeAtomically(path, pieces: pieces) }
       return
     }
     switch payload {
@@ -136,9 +135,10 @@ public enum NIfTIWriter {
       let target = UncheckedSendable(data.pointer)
       ParallelSlabs.forEach(count: pieces.count) { p in fill(pieces[p], target.value + pieces[p].lowerBound) }
       data.count = count
-      defer { withExtendedLifetime(data) {} }
-      let result = header.withUnsafeBytes { h in
-        Result { () throws(NIfTIError) in try FileAccess.writeAtomically(path, pieces: [h, data.bytes]) }
+      let result = data.withBytes { bytes in
+        header.withUnsafeBytes { h in
+          Result { () throws(NIfTIError) in try FileAccess.writeAtomically(path, pieces: [h, bytes]) }
+        }
       }
       try result.get()
     }

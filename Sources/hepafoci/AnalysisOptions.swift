@@ -72,12 +72,12 @@ struct AnalysisOptions: ParsableArguments {
     guard k > 0, smoothing >= 0, maxShift > 0, (0...1).contains(minPeak), signalCutoff > 0, avascularK > 0 else {
       throw ValidationError("--k, --signal-cutoff and --avascular-k must be positive, --smoothing not negative, --min-peak within 0...1.")
     }
-    for (name, value) in [("--blood-products-share", bloodProductsShare), ("--irregular-solidity", irregularSolidity), ("--shunt-base-share", shuntBaseShare), ("--shunt-base-share-with-t2", shuntBaseShareWithT2)]
+    for (name, value) in [("--blood-products-share", bloodProductsShare), ("--irregular-solidity", irregularSolidity), ("--shunt-base-share", shuntBaseShare), ("--shunt-base-share-with-t2", shuntBaseShareWithT2), ("--hypointense-neighbour-contact", hypointenseNeighbourContact)]
     where !(0...1).contains(value) {
       throw ValidationError("\(name) must be within 0...1.")
     }
-    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, hypointenseFused >= 0, hypointenseT2NotVessel >= 0, hypointenseJointArea >= 0, (0...1).contains(hypointenseNeighbourContact), hypointenseNeighbourFocus >= 1, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
-      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing, --hypointense-t2-contrast, --hypointense-fused, --hypointense-t2-not-vessel and --hypointense-joint-area not negative, --hypointense-grow within (0, 1], --hypointense-neighbour-contact within 0...1, --hypointense-core, --hypointense-min-voxels, --hypointense-neighbour-focus and --hypointense-passes at least 1.")
+    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, hypointenseFused >= 0, hypointenseT2NotVessel >= 0, hypointenseJointArea >= 0, hypointenseNeighbourFocus >= 1, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
+      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing, --hypointense-t2-contrast, --hypointense-fused, --hypointense-t2-not-vessel and --hypointense-joint-area not negative, --hypointense-grow within (0, 1], --hypointense-core, --hypointense-min-voxels, --hypointense-neighbour-focus and --hypointense-passes at least 1.")
     }
     guard ovalAxisRatio >= 1, lobulatedConvexity > 0, lobulatedRoughness > 0, irregularRoughness > 0, blurredEdge > 0, capsuleContact >= 0, shuntMaxDiameter > 0 else {
       throw ValidationError(

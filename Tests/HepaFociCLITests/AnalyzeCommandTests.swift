@@ -100,6 +100,9 @@ struct AnalyzeCommandTests {
     let bad = try CLI.run(["analyze", dir, "--out", folder.file("bad"), "--irregular-solidity", "1.5"])
     #expect(bad.status == 64 && bad.stderr.contains("--irregular-solidity"))
     #expect(!FileManager.default.fileExists(atPath: folder.file("bad")))
+    let share = try CLI.run(["analyze", dir, "--out", folder.file("share"), "--hypointense-neighbour-contact", "1.5"])
+    #expect(share.status == 64 && share.stderr.contains("--hypointense-neighbour-contact must be within 0...1"), "\(share.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder.file("share")))
   }
 
   @Test("bad studies: an error naming the file, its exit code, and no output")

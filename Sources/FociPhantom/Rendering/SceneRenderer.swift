@@ -107,7 +107,7 @@ public struct SceneRenderer: Sendable {
                 let (targets, lesionLabel, mimicLabel, best, signalBuffer) = shared.value
                 let kRange = (box.lower.z + pieces[p].lowerBound)...(box.lower.z + pieces[p].upperBound - 1)
                 var painter = VoxelPainter(
-                  targets: targets.baseAddress!, voxelCount: n, signal: signalBuffer, channelCount: channelCount,
+                  targets: targets.baseAddress!, voxelCount: n, signal: UnsafeBufferPointer(signalBuffer), channelCount: channelCount,
                   lesionLabels: lesionLabel.baseAddress, lesionID: UInt16(lesionID), mimicLabels: mimicLabel.baseAddress, mimicID: UInt16(mimicID))
                 if let sliceCovers {
                   for k in kRange {
@@ -151,7 +151,7 @@ public struct SceneRenderer: Sendable {
 struct VoxelPainter {
   let targets: UnsafeMutablePointer<Float>
   let voxelCount: Int
-  let signal: UnsafeMutableBufferPointer<Float>
+  let signal: UnsafeBufferPointer<Float>
   let channelCount: Int
   let lesionLabels: UnsafeMutablePointer<UInt16>?
   let lesionID: UInt16
