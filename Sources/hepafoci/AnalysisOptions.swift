@@ -48,6 +48,12 @@ struct AnalysisOptions: ParsableArguments {
   var hypointenseNeighbourContact = 0.15
   @Option(help: "Hypointense channel: enhancing foci under this many voxels are not neighbours to keep apart from (see --hypointense-neighbour-contact).")
   var hypointenseNeighbourFocus = 20
+  @Option(help: "Hypointense channel: a region with a median venous ratio to the local liver of at least this and a median T2 ratio of at most --hypointense-vessel-t2 is a vein and dropped (0 = off; needs venous and T2 images).")
+  var hypointenseVesselVenous = 1.0
+  @Option(help: "Hypointense channel: the T2 side of the region vein test (see --hypointense-vessel-venous).")
+  var hypointenseVesselT2 = 0.85
+  @Option(help: "Hypointense channel: regions of more voxels than this are never taken for veins (see --hypointense-vessel-venous).")
+  var hypointenseVesselMaxVoxels = 1000
   @Option(help: "Largest shift applied by motion correction, mm.") var maxShift = 20.0
   @Option(help: "Weakest correlation peak (0...1) accepted by motion correction.") var minPeak = 0.05
   @Option(help: "Signal and enhancement class cut-off: ±this ratio against the parenchyma.") var signalCutoff = 0.10
@@ -76,8 +82,8 @@ struct AnalysisOptions: ParsableArguments {
     where !(0...1).contains(value) {
       throw ValidationError("\(name) must be within 0...1.")
     }
-    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, hypointenseFused >= 0, hypointenseT2NotVessel >= 0, hypointenseJointArea >= 0, hypointenseNeighbourFocus >= 1, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
-      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing, --hypointense-t2-contrast, --hypointense-fused, --hypointense-t2-not-vessel and --hypointense-joint-area not negative, --hypointense-grow within (0, 1], --hypointense-core, --hypointense-min-voxels, --hypointense-neighbour-focus and --hypointense-passes at least 1.")
+    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, hypointenseFused >= 0, hypointenseT2NotVessel >= 0, hypointenseJointArea >= 0, hypointenseNeighbourFocus >= 1, hypointenseVesselVenous >= 0, hypointenseVesselT2 >= 0, hypointenseVesselMaxVoxels >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
+      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing, --hypointense-t2-contrast, --hypointense-fused, --hypointense-t2-not-vessel, --hypointense-joint-area, --hypointense-vessel-venous, --hypointense-vessel-t2 and --hypointense-vessel-max-voxels not negative, --hypointense-grow within (0, 1], --hypointense-core, --hypointense-min-voxels, --hypointense-neighbour-focus and --hypointense-passes at least 1.")
     }
     guard ovalAxisRatio >= 1, lobulatedConvexity > 0, lobulatedRoughness > 0, irregularRoughness > 0, blurredEdge > 0, capsuleContact >= 0, shuntMaxDiameter > 0 else {
       throw ValidationError(
@@ -123,6 +129,9 @@ struct AnalysisOptions: ParsableArguments {
       h.jointAreaLimitVoxels = hypointenseJointArea
       h.neighbourContact = hypointenseNeighbourContact
       h.neighbourFocusVoxels = hypointenseNeighbourFocus
+      h.vesselRegionVenousRatio = hypointenseVesselVenous
+      h.vesselRegionT2Ratio = hypointenseVesselT2
+      h.vesselRegionMaximumVoxels = hypointenseVesselMaxVoxels
       h.halfContrastLayers = halfContrastLayers
       h.minimumT2Contrast = hypointenseT2Contrast
       s.detection.hypointense = h

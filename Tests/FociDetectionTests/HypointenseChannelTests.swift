@@ -188,6 +188,7 @@ import _FociTestSupport
     #expect(partial.fusedLevel == 0 && !partial.arterialDarkness, "nor the fused score and arterial darkness")
     #expect(partial.t2NotVesselZ == 0 && partial.jointAreaLimitVoxels == 0, "nor the T2 vessel rule and the joint pass")
     #expect(partial.neighbourContact == 0, "nor neighbours kept apart")
+    #expect(partial.vesselRegionVenousRatio == 0, "nor the region vein test")
     #expect(!partial.firstOrderLevel, "a file from before the first-order level used the mean")
     #expect(throws: DecodingError.self) { try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"capsuleMarginVoxels": [1]}"#.utf8)) }
   }
@@ -338,6 +339,42 @@ import _FociTestSupport
     let (without, with) = try Self.offAndOn(\.t2NotVesselZ, scene: scene, t2: t2, lesion: centre, missedWithout: "a vessel on T1")
     #expect(scene.label(with.foci, at: SIMD3(100, 40, 42)) == 0, "the vein (iso on T2) is still no lesion")
     #expect(with.foci.count == without.foci.count + 1, "\(with.foci.voxelCounts) against \(without.foci.voxelCounts)")
+  }
+
+  @Test func aVeinSegmentDarkOnT2AndNotDarkInTheVenousPhaseIsDropped() throws {
+    // 40 % darker natively and in the arterial phase, 5 % brighter than the liver in the venous
+    // phase (too little for the voxel-wise vessel test at that native darkness), half as bright on
+    // T2: a vein (7 mm in radius, so T2's 7 mm slices show it). The same region bright on T2 is
+    // a lesion and stays.
+    let centre = SIMD3(70.0, 90.0, 42.0)
+    let (scene, t2) = Self.faintScene(centre: centre, radius: 7, native: 0.6, arterial: 0.6, venous: 1.05, t2: 0.5, amplitude: 4)
+    let kept = try scene.detect(t2: t2) { $0.vesselRegionVenousRatio = 0 }
+    #expect(scene.label(kept.foci, at: centre) != 0, "without the region test the vein is a lesion")
+    let dropped = try scene.detect(t2: t2) { _ in }
+    #expect(scene.label(dropped.foci, at: centre) == 0, "with it, a vein \(dropped.foci.voxelCounts) against \(kept.foci.voxelCounts)")
+    #expect(dropped.foci.count == kept.foci.count - 1, "\(dropped.foci.voxelCounts) against \(kept.foci.voxelCounts)")
+    let (lesionScene, brightT2) = Self.faintScene(centre: centre, radius: 7, native: 0.6, arterial: 0.6, venous: 1.05, t2: 1.5, amplitude: 4)
+    #expect(try lesionScene.label(lesionScene.detect(t2: brightT2) { _ in }.foci, at: centre) != 0, "T2-bright: a lesion")
+    // Without a T2 image nothing tells a vein from a lesion there: the test is idle.
+    #expect(try scene.label(scene.detect(t2: nil) { _ in }.foci, at: centre) != 0)
+  }
+
+  @Test func theRegionVeinTestReadsMediansAndSparesLargeRegions() {
+    // A row of 40 voxels: regions at 1–5 (a vein: venous 1.2, T2 0.6), 8–12 (T2-bright),
+    // 15–19 (venous-dark), 22–26 (venous exactly at the bound, two voxels of five T2-bright:
+    // medians 1.0 and 0.6), and 29–38 (vein-like but over the size bound of 8).
+    let dims = SIMD3(40, 1, 1)
+    func mask(_ ranges: [ClosedRange<Int>]) -> [UInt8] { (0..<40).map { n in ranges.contains { $0.contains(n) } ? 1 : 0 } }
+    let regions = mask([1...5, 8...12, 15...19, 22...26, 29...38])
+    var venous = [Float](repeating: 1, count: 40), t2 = venous
+    for n in 1...5 { (venous[n], t2[n]) = (1.2, 0.6) }
+    for n in 8...12 { (venous[n], t2[n]) = (1.2, 1.4) }
+    for n in 15...19 { (venous[n], t2[n]) = (0.8, 0.6) }
+    for n in 22...26 { (venous[n], t2[n]) = (1.0, n < 24 ? 1.5 : 0.6) }
+    for n in 29...38 { (venous[n], t2[n]) = (1.2, 0.6) }
+    let kept = HypointenseMaps.dropVessels(
+      regions, venousRatio: venous, t2Ratio: t2, dims: dims, venousAtLeast: 1, t2AtMost: 0.85, maximumVoxels: 8)
+    #expect(kept == mask([8...12, 15...19, 29...38]))
   }
 
   @Test func theJointPassAddsLesionsClearOfPlainOnesInSmallAreas() {

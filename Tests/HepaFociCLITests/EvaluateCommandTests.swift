@@ -122,7 +122,7 @@ struct EvaluateCommandTests {
     #expect(fromOlder.status == 0, "\(fromOlder.stderr)")
 
     // Without FROC no detection input is needed.
-    let quick = try CLI.run(["evaluate", "--truth", dir, "--pred", predictions, "--out", folder.file("quick"), "--no-froc"])
+    let quick = try CLI.run(["evaluate", "--truth", dir, "--pred", predictions, "--out", folder.file("quick"), "--no-froc", "--min-iou", "0.2"])
     #expect(quick.status == 0 && quick.stdout.contains("FROC skipped"))
     #expect(!FileManager.default.fileExists(atPath: folder.file("quick/froc.tsv")))
   }
