@@ -142,6 +142,12 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   /// (on the seed-1 benchmark cohort one of 45 mm, venous ratio 1.03, T2 0.67, was lost
   /// without this bound; the vein regions dropped held at most 469 voxels).
   public var vesselRegionMaximumVoxels = 1000
+  /// A region with at least this share of its voxels in the band along the capsule (within
+  /// `capsuleMarginVoxels` of the mask's edge) is partial volume and dropped (default 0.9;
+  /// 0 = off). Where the liver's surface runs nearly along the slices, at its dome and tip,
+  /// edge voxels share a 3.5 mm slice with the dark tissue outside over a wide area: a thin
+  /// dark sheet whose seeds just reach inside the margin.
+  public var capsuleBandShare = 0.9
   /// The quantile of a region's score taken as its level for the trim: lower than for
   /// enhancing foci, as a large dark lesion's darkest voxels are often its avascular core or
   /// fluid, darker than the solid part whose edge is sought (on 30 phantom studies: 0.75 made
@@ -156,7 +162,7 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
     case k, growFraction, smoothingSigmaMM, backgroundSigmaMM, vesselVenousExcess, vesselVenousRatio, capsuleMarginVoxels
     case minimumVoxels, minimumContrast, markersWithoutCore, coreFactor, minimumT2Contrast, jointLevel, jointSmoothingSigmaMM, firstOrderLevel
     case exclusionPasses, halfContrastLayers, arterialDarkness, fusedLevel, t2NotVesselZ, jointAreaLimitVoxels
-    case neighbourContact, neighbourFocusVoxels, vesselRegionVenousRatio, vesselRegionT2Ratio, vesselRegionMaximumVoxels
+    case neighbourContact, neighbourFocusVoxels, vesselRegionVenousRatio, vesselRegionT2Ratio, vesselRegionMaximumVoxels, capsuleBandShare
   }
 
   public init(from decoder: any Decoder) throws {
@@ -196,6 +202,8 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
     vesselRegionVenousRatio = try c.decodeIfPresent(Double.self, forKey: .vesselRegionVenousRatio) ?? 0
     vesselRegionT2Ratio = try c.decodeIfPresent(Double.self, forKey: .vesselRegionT2Ratio) ?? d.vesselRegionT2Ratio
     vesselRegionMaximumVoxels = try c.decodeIfPresent(Int.self, forKey: .vesselRegionMaximumVoxels) ?? d.vesselRegionMaximumVoxels
+    // Absent means off: older files kept sheets along the capsule.
+    capsuleBandShare = try c.decodeIfPresent(Double.self, forKey: .capsuleBandShare) ?? 0
   }
 }
 
@@ -548,6 +556,21 @@ struct HypointenseMaps: Sendable {
     return kept
   }
 
+  /// `regions` without the 26-connected regions that have at least `share` of their voxels
+  /// outside `inner` (see `HypointenseChannel.capsuleBandShare`).
+  static func dropCapsuleBands(_ regions: [UInt8], inner: [UInt8], dims: SIMD3<Int>, share: Double) -> [UInt8] {
+    let found = ConnectedComponents.label(Volume(grid: Grid(dims: dims, spacingMM: SIMD3(1, 1, 1)), voxels: regions), connectivity: .corners26)
+    guard found.count > 0 else { return regions }
+    let ids = found.labels.labels32
+    var outside = [Int](repeating: 0, count: found.count + 1)
+    for n in 0..<ids.count where ids[n] != 0 && inner[n] == 0 { outside[Int(ids[n])] += 1 }
+    let band = (0...found.count).map { c in c > 0 && Double(outside[c]) >= share * Double(found.voxelCounts[c - 1]) }
+    guard band.contains(true) else { return regions }
+    var kept = regions
+    for n in 0..<ids.count where band[Int(ids[n])] { kept[n] = 0 }
+    return kept
+  }
+
   /// The 26-connected areas of `score` over 1.
   static func areas(of score: [Float], dims: SIMD3<Int>) -> ComponentLabels {
     let mask = score.map { $0 > 1 ? UInt8(1) : 0 }
@@ -744,6 +767,11 @@ struct HypointenseMaps: Sendable {
         Self.dropVessels(
           regions, venousRatio: venousRatio, t2Ratio: t2Ratio, dims: dims, venousAtLeast: Float(settings.vesselRegionVenousRatio),
           t2AtMost: Float(settings.vesselRegionT2Ratio), maximumVoxels: settings.vesselRegionMaximumVoxels)
+      }
+    }
+    if settings.capsuleBandShare > 0 {
+      regions = StageClock.measure("hypointense.capsuleBand") {
+        Self.dropCapsuleBands(regions, inner: inner, dims: dims, share: settings.capsuleBandShare)
       }
     }
     let (nx, ny, nz) = (dims.x, dims.y, dims.z)

@@ -54,6 +54,8 @@ struct AnalysisOptions: ParsableArguments {
   var hypointenseVesselT2 = 0.85
   @Option(help: "Hypointense channel: regions of more voxels than this are never taken for veins (see --hypointense-vessel-venous).")
   var hypointenseVesselMaxVoxels = 1000
+  @Option(help: "Hypointense channel: a region with at least this share of its voxels within the capsule margin is partial volume at the liver's edge and dropped (0 = off).")
+  var hypointenseCapsuleBand = 0.9
   @Option(help: "Largest shift applied by motion correction, mm.") var maxShift = 20.0
   @Option(help: "Weakest correlation peak (0...1) accepted by motion correction.") var minPeak = 0.05
   @Option(help: "Signal and enhancement class cut-off: ±this ratio against the parenchyma.") var signalCutoff = 0.10
@@ -78,7 +80,7 @@ struct AnalysisOptions: ParsableArguments {
     guard k > 0, smoothing >= 0, maxShift > 0, (0...1).contains(minPeak), signalCutoff > 0, avascularK > 0 else {
       throw ValidationError("--k, --signal-cutoff and --avascular-k must be positive, --smoothing not negative, --min-peak within 0...1.")
     }
-    for (name, value) in [("--blood-products-share", bloodProductsShare), ("--irregular-solidity", irregularSolidity), ("--shunt-base-share", shuntBaseShare), ("--shunt-base-share-with-t2", shuntBaseShareWithT2), ("--hypointense-neighbour-contact", hypointenseNeighbourContact)]
+    for (name, value) in [("--blood-products-share", bloodProductsShare), ("--irregular-solidity", irregularSolidity), ("--shunt-base-share", shuntBaseShare), ("--shunt-base-share-with-t2", shuntBaseShareWithT2), ("--hypointense-neighbour-contact", hypointenseNeighbourContact), ("--hypointense-capsule-band", hypointenseCapsuleBand)]
     where !(0...1).contains(value) {
       throw ValidationError("\(name) must be within 0...1.")
     }
@@ -132,6 +134,7 @@ struct AnalysisOptions: ParsableArguments {
       h.vesselRegionVenousRatio = hypointenseVesselVenous
       h.vesselRegionT2Ratio = hypointenseVesselT2
       h.vesselRegionMaximumVoxels = hypointenseVesselMaxVoxels
+      h.capsuleBandShare = hypointenseCapsuleBand
       h.halfContrastLayers = halfContrastLayers
       h.minimumT2Contrast = hypointenseT2Contrast
       s.detection.hypointense = h

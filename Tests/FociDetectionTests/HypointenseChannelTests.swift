@@ -188,7 +188,7 @@ import _FociTestSupport
     #expect(partial.fusedLevel == 0 && !partial.arterialDarkness, "nor the fused score and arterial darkness")
     #expect(partial.t2NotVesselZ == 0 && partial.jointAreaLimitVoxels == 0, "nor the T2 vessel rule and the joint pass")
     #expect(partial.neighbourContact == 0, "nor neighbours kept apart")
-    #expect(partial.vesselRegionVenousRatio == 0, "nor the region vein test")
+    #expect(partial.vesselRegionVenousRatio == 0 && partial.capsuleBandShare == 0, "nor the region vein and capsule band tests")
     #expect(!partial.firstOrderLevel, "a file from before the first-order level used the mean")
     #expect(throws: DecodingError.self) { try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"capsuleMarginVoxels": [1]}"#.utf8)) }
   }
@@ -375,6 +375,18 @@ import _FociTestSupport
     let kept = HypointenseMaps.dropVessels(
       regions, venousRatio: venous, t2Ratio: t2, dims: dims, venousAtLeast: 1, t2AtMost: 0.85, maximumVoxels: 8)
     #expect(kept == mask([8...12, 15...19, 29...38]))
+  }
+
+  @Test func regionsMostlyInTheCapsuleBandAreDropped() {
+    // A row of 30 voxels, the band (outside `inner`) at 0–9: a region all in it (1–3), one
+    // reaching a voxel past it (5–10), and one deep inside (20–24).
+    let dims = SIMD3(30, 1, 1)
+    func mask(_ ranges: [ClosedRange<Int>]) -> [UInt8] { (0..<30).map { n in ranges.contains { $0.contains(n) } ? 1 : 0 } }
+    let inner = mask([10...29])
+    let regions = mask([1...3, 5...10, 20...24])
+    // 3 of 3 and 5 of 6 voxels in the band: both go at 0.8, only the first at 0.9.
+    #expect(HypointenseMaps.dropCapsuleBands(regions, inner: inner, dims: dims, share: 0.8) == mask([20...24]))
+    #expect(HypointenseMaps.dropCapsuleBands(regions, inner: inner, dims: dims, share: 0.9) == mask([5...10, 20...24]))
   }
 
   @Test func theJointPassAddsLesionsClearOfPlainOnesInSmallAreas() {

@@ -103,6 +103,17 @@ struct AnalyzeCommandTests {
     let share = try CLI.run(["analyze", dir, "--out", folder.file("share"), "--hypointense-neighbour-contact", "1.5"])
     #expect(share.status == 64 && share.stderr.contains("--hypointense-neighbour-contact must be within 0...1"), "\(share.stderr)")
     #expect(!FileManager.default.fileExists(atPath: folder.file("share")))
+    let band = try CLI.run(["analyze", dir, "--out", folder.file("band"), "--hypointense-capsule-band", "1.2"])
+    #expect(band.status == 64 && band.stderr.contains("--hypointense-capsule-band must be within 0...1"), "\(band.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder.file("band")))
+    let vein = try CLI.run(["analyze", dir, "--out", folder.file("vein"), "--hypointense-vessel-t2", "-0.5"])
+    #expect(vein.status == 64 && vein.stderr.contains("--hypointense-vessel-t2"), "\(vein.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder.file("vein")))
+    // The vein test's settings reach lesions.json.
+    let custom = try CLI.run(["analyze", dir, "--out", folder.file("veins"), "--hypointense-vessel-venous", "1.1", "--hypointense-vessel-max-voxels", "50", "--json"])
+    let document = try JSONSerialization.jsonObject(with: Data(custom.stdout.utf8)) as! [String: Any]
+    let channel = ((document["settings"] as! [String: Any])["detection"] as! [String: Any])["hypointense"] as! [String: Any]
+    #expect(channel["vesselRegionVenousRatio"] as? Double == 1.1 && channel["vesselRegionMaximumVoxels"] as? Int == 50, "\(channel)")
   }
 
   @Test("bad studies: an error naming the file, its exit code, and no output")
