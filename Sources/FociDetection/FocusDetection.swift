@@ -70,6 +70,7 @@ public enum FocusDetection {
     public func foci(threshold: DetectionSettings.Threshold, hypointenseScale: Double = 1) -> ComponentLabels {
       var candidates = StageClock.measure("detection.candidates") { arterialCandidates(threshold) }
       if let hypointense {
+        StageClock.measure("hypointense.arterialVeins") { hypointense.dropVeins(fromArterial: &candidates, fullDims: subtraction.grid.dims) }
         hypointense.addCandidates(scale: hypointenseScale, to: &candidates, fullDims: subtraction.grid.dims)
       }
       var foci = StageClock.measure("detection.components") {

@@ -142,6 +142,11 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   /// (on the seed-1 benchmark cohort one of 45 mm, venous ratio 1.03, T2 0.67, was lost
   /// without this bound; the vein regions dropped held at most 469 voxels).
   public var vesselRegionMaximumVoxels = 1000
+  /// The region vein test also runs on the arterial channel's foci that are not brighter than
+  /// the liver around them in the arterial phase (median ratio under 1; default true): a vein
+  /// is so dark natively that its subtraction can pass the threshold while it stays darker
+  /// than the liver in the arterial phase, and a few of its voxels become a focus.
+  public var vesselRegionArterialFoci = true
   /// A region with at least this share of its voxels in the band along the capsule (within
   /// `capsuleMarginVoxels` of the mask's edge) is partial volume and dropped (default 0.9;
   /// 0 = off). Where the liver's surface runs nearly along the slices, at its dome and tip,
@@ -162,7 +167,7 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
     case k, growFraction, smoothingSigmaMM, backgroundSigmaMM, vesselVenousExcess, vesselVenousRatio, capsuleMarginVoxels
     case minimumVoxels, minimumContrast, markersWithoutCore, coreFactor, minimumT2Contrast, jointLevel, jointSmoothingSigmaMM, firstOrderLevel
     case exclusionPasses, halfContrastLayers, arterialDarkness, fusedLevel, t2NotVesselZ, jointAreaLimitVoxels
-    case neighbourContact, neighbourFocusVoxels, vesselRegionVenousRatio, vesselRegionT2Ratio, vesselRegionMaximumVoxels, capsuleBandShare
+    case neighbourContact, neighbourFocusVoxels, vesselRegionVenousRatio, vesselRegionT2Ratio, vesselRegionMaximumVoxels, capsuleBandShare, vesselRegionArterialFoci
   }
 
   public init(from decoder: any Decoder) throws {
@@ -202,6 +207,7 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
     vesselRegionVenousRatio = try c.decodeIfPresent(Double.self, forKey: .vesselRegionVenousRatio) ?? 0
     vesselRegionT2Ratio = try c.decodeIfPresent(Double.self, forKey: .vesselRegionT2Ratio) ?? d.vesselRegionT2Ratio
     vesselRegionMaximumVoxels = try c.decodeIfPresent(Int.self, forKey: .vesselRegionMaximumVoxels) ?? d.vesselRegionMaximumVoxels
+    vesselRegionArterialFoci = try c.decodeIfPresent(Bool.self, forKey: .vesselRegionArterialFoci) ?? false
     // Absent means off: older files kept sheets along the capsule.
     capsuleBandShare = try c.decodeIfPresent(Double.self, forKey: .capsuleBandShare) ?? 0
   }
@@ -232,6 +238,9 @@ struct HypointenseMaps: Sendable {
   /// one), for the region vessel test.
   let venousRatio: [Float]
   let t2Ratio: [Float]?
+  /// The corrected arterial phase over its local level, unsmoothed, when the joint scores
+  /// read it (nil otherwise).
+  let arterialRatio: [Float]?
 
   /// Native and venous darkness, T2 brightness and arterial darkness (with `arterialDarkness`)
   /// at the joint scores' smoothing, with the parenchyma's statistics of each.
@@ -413,6 +422,7 @@ struct HypointenseMaps: Sendable {
     joint = jointMaps
     self.venousRatio = venousRatio
     t2Ratio = t2RatioMap
+    self.arterialRatio = arterialRatio
   }
 
   /// Per voxel of the joint maps: T2 brightness over `t2NotVesselZ` robust SDs of the
@@ -520,40 +530,62 @@ struct HypointenseMaps: Sendable {
 
   /// `regions` without the 26-connected regions of at most `maximumVoxels` whose median
   /// venous ratio is at least `venousAtLeast` and whose median T2 ratio is at most `t2AtMost`
-  /// (veins: see `HypointenseChannel.vesselRegionVenousRatio`).
+  /// (veins: see `HypointenseChannel.vesselRegionVenousRatio`), and, given `arterialRatio`,
+  /// whose median arterial ratio is under 1.
   static func dropVessels(
     _ regions: [UInt8], venousRatio: [Float], t2Ratio: [Float], dims: SIMD3<Int>, venousAtLeast: Float, t2AtMost: Float,
-    maximumVoxels: Int
+    maximumVoxels: Int, arterialRatio: [Float]? = nil
   ) -> [UInt8] {
     let found = ConnectedComponents.label(Volume(grid: Grid(dims: dims, spacingMM: SIMD3(1, 1, 1)), voxels: regions), connectivity: .corners26)
     guard found.count > 0 else { return regions }
     let ids = found.labels.labels32
-    // Each region's voxels, grouped by id (a counting sort), so each median reads one slice.
-    var start = [Int](repeating: 0, count: found.count + 1)
-    for c in 0..<found.count { start[c + 1] = start[c] + found.voxelCounts[c] }
-    var fill = start
-    var venous = [Float](repeating: 0, count: start[found.count]), t2 = venous
-    for n in 0..<ids.count where ids[n] != 0 {
-      let c = Int(ids[n]) - 1
-      venous[fill[c]] = venousRatio[n]
-      t2[fill[c]] = t2Ratio[n]
-      fill[c] += 1
-    }
-    /// The lower median of `values[range]` (reordered).
-    func median(_ values: inout [Float], _ range: Range<Int>) -> Float {
-      values.withUnsafeMutableBufferPointer { v in
-        Selection.kthSmallest(UnsafeMutableBufferPointer(rebasing: v[range]), rank: (range.count - 1) / 2)
-      }
-    }
-    var vessel = [Bool](repeating: false, count: found.count + 1)
-    for c in 0..<found.count where start[c + 1] > start[c] && found.voxelCounts[c] <= maximumVoxels {
-      let range = start[c]..<start[c + 1]
-      vessel[c + 1] = median(&venous, range) >= venousAtLeast && median(&t2, range) <= t2AtMost
+    var vessel = (0...found.count).map { $0 > 0 && found.voxelCounts[$0 - 1] <= maximumVoxels }
+    forEachMedian(of: venousRatio, ids: ids, counts: found.voxelCounts) { c, median in vessel[c] = vessel[c] && median >= venousAtLeast }
+    forEachMedian(of: t2Ratio, ids: ids, counts: found.voxelCounts) { c, median in vessel[c] = vessel[c] && median <= t2AtMost }
+    if let arterialRatio {
+      forEachMedian(of: arterialRatio, ids: ids, counts: found.voxelCounts) { c, median in vessel[c] = vessel[c] && median < 1 }
     }
     guard vessel.contains(true) else { return regions }
     var kept = regions
     for n in 0..<ids.count where vessel[Int(ids[n])] { kept[n] = 0 }
     return kept
+  }
+
+  /// Clears from `candidates` (the arterial channel's, full grid) the foci the region vein
+  /// test takes for veins, among those whose median arterial ratio is under 1 (see
+  /// `HypointenseChannel.vesselRegionArterialFoci`).
+  func dropVeins(fromArterial candidates: inout [UInt8], fullDims: SIMD3<Int>) {
+    guard settings.vesselRegionArterialFoci, settings.vesselRegionVenousRatio > 0, let t2Ratio, let arterialRatio else { return }
+    let box = VoxelBox(lower: lower, upper: lower &+ dims &- 1, dims: fullDims)
+    let inBox = box.crop(candidates)
+    let kept = Self.dropVessels(
+      inBox, venousRatio: venousRatio, t2Ratio: t2Ratio, dims: dims, venousAtLeast: Float(settings.vesselRegionVenousRatio),
+      t2AtMost: Float(settings.vesselRegionT2Ratio), maximumVoxels: settings.vesselRegionMaximumVoxels, arterialRatio: arterialRatio)
+    let (nx, ny) = (dims.x, dims.y)
+    for n in 0..<kept.count where inBox[n] != kept[n] {
+      let (i, j, k) = (n % nx, (n / nx) % ny, n / (nx * ny))
+      candidates[(lower.x + i) + fullDims.x * ((lower.y + j) + fullDims.y * (lower.z + k))] = 0
+    }
+  }
+
+  /// `body(id, median)` for each labelled region of `ids` (1-based, `counts[id − 1]` voxels):
+  /// the lower median of `values` over its voxels.
+  static func forEachMedian(of values: [Float], ids: [UInt32], counts: [Int], _ body: (Int, Float) -> Void) {
+    var start = [Int](repeating: 0, count: counts.count + 1)
+    for c in 0..<counts.count { start[c + 1] = start[c] + counts[c] }
+    var fill = start
+    var grouped = [Float](repeating: 0, count: start[counts.count])
+    for n in 0..<ids.count where ids[n] != 0 {
+      let c = Int(ids[n]) - 1
+      grouped[fill[c]] = values[n]
+      fill[c] += 1
+    }
+    grouped.withUnsafeMutableBufferPointer { v in
+      for c in 0..<counts.count where start[c + 1] > start[c] {
+        let range = start[c]..<start[c + 1]
+        body(c + 1, Selection.kthSmallest(UnsafeMutableBufferPointer(rebasing: v[range]), rank: (range.count - 1) / 2))
+      }
+    }
   }
 
   /// `regions` without the 26-connected regions that have at least `share` of their voxels

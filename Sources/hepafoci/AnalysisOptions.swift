@@ -56,6 +56,8 @@ struct AnalysisOptions: ParsableArguments {
   var hypointenseVesselMaxVoxels = 1000
   @Option(help: "Hypointense channel: a region with at least this share of its voxels within the capsule margin is partial volume at the liver's edge and dropped (0 = off).")
   var hypointenseCapsuleBand = 0.9
+  @Flag(help: "Hypointense channel: leave the arterial channel's foci out of the region vein test (see --hypointense-vessel-venous).")
+  var noHypointenseVeinFoci = false
   @Option(help: "Largest shift applied by motion correction, mm.") var maxShift = 20.0
   @Option(help: "Weakest correlation peak (0...1) accepted by motion correction.") var minPeak = 0.05
   @Option(help: "Signal and enhancement class cut-off: ±this ratio against the parenchyma.") var signalCutoff = 0.10
@@ -135,6 +137,7 @@ struct AnalysisOptions: ParsableArguments {
       h.vesselRegionT2Ratio = hypointenseVesselT2
       h.vesselRegionMaximumVoxels = hypointenseVesselMaxVoxels
       h.capsuleBandShare = hypointenseCapsuleBand
+      h.vesselRegionArterialFoci = !noHypointenseVeinFoci
       h.halfContrastLayers = halfContrastLayers
       h.minimumT2Contrast = hypointenseT2Contrast
       s.detection.hypointense = h

@@ -41,7 +41,7 @@ struct Evaluate: ParsableCommand {
   var out: String
   @Option(help: "Candidate rule: overlap or centroid.") var match: LesionMatching.Rule = .overlap
   @Option(name: .customLong("min-iou"), help: "Overlap rule: smallest IoU of a candidate pair.") var minIoU = 0.1
-  @Option(help: "FROC thresholds, k of the MAD rule, comma-separated.") var frocK = "1.5,2,2.5,3,3.5,4,5,6,8,10,12,15,20"
+  @Option(help: "FROC thresholds, k of the MAD rule, comma-separated.") var frocK = "1.5,2,2.5,2.75,3,3.25,3.5,4,5,6,8,10,12,15,20"
   @Flag(help: "Skip the FROC sweep (no detection inputs are read).") var noFroc = false
   @Flag(help: "Print evaluation.json on standard output instead of the table.") var json = false
 

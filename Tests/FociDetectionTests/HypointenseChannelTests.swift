@@ -188,7 +188,7 @@ import _FociTestSupport
     #expect(partial.fusedLevel == 0 && !partial.arterialDarkness, "nor the fused score and arterial darkness")
     #expect(partial.t2NotVesselZ == 0 && partial.jointAreaLimitVoxels == 0, "nor the T2 vessel rule and the joint pass")
     #expect(partial.neighbourContact == 0, "nor neighbours kept apart")
-    #expect(partial.vesselRegionVenousRatio == 0 && partial.capsuleBandShare == 0, "nor the region vein and capsule band tests")
+    #expect(partial.vesselRegionVenousRatio == 0 && !partial.vesselRegionArterialFoci && partial.capsuleBandShare == 0, "nor the region vein and capsule band tests")
     #expect(!partial.firstOrderLevel, "a file from before the first-order level used the mean")
     #expect(throws: DecodingError.self) { try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"capsuleMarginVoxels": [1]}"#.utf8)) }
   }
@@ -375,6 +375,29 @@ import _FociTestSupport
     let kept = HypointenseMaps.dropVessels(
       regions, venousRatio: venous, t2Ratio: t2, dims: dims, venousAtLeast: 1, t2AtMost: 0.85, maximumVoxels: 8)
     #expect(kept == mask([8...12, 15...19, 29...38]))
+    // With arterial ratios, a region at least as bright as the liver in the arterial phase
+    // (1–5, median 1.0) is no vein; 22–26 (median 0.9) still is.
+    var arterial = [Float](repeating: 0.9, count: 40)
+    for n in 1...5 { arterial[n] = n < 4 ? 1.0 : 0.5 }
+    let withArterial = HypointenseMaps.dropVessels(
+      regions, venousRatio: venous, t2Ratio: t2, dims: dims, venousAtLeast: 1, t2AtMost: 0.85, maximumVoxels: 8, arterialRatio: arterial)
+    #expect(withArterial == mask([1...5, 8...12, 15...19, 29...38]))
+  }
+
+  @Test func aVeinTheSubtractionPassesIsNoFocus() throws {
+    // Half as bright as the liver natively, 20 % darker in the arterial phase (so its
+    // subtraction is higher than the liver's), 5 % brighter in the venous phase, half as bright
+    // on T2: a vein, which the arterial channel alone would take for a focus.
+    let centre = SIMD3(70.0, 90.0, 42.0)
+    let (scene, t2) = Self.faintScene(centre: centre, radius: 7, native: 0.5, arterial: 0.8, venous: 1.05, t2: 0.5, amplitude: 4)
+    let kept = try scene.detect(t2: t2) { $0.vesselRegionArterialFoci = false }
+    #expect(scene.label(kept.foci, at: centre) != 0, "without the test on foci, the subtraction finds it")
+    let dropped = try scene.detect(t2: t2) { _ in }
+    #expect(scene.label(dropped.foci, at: centre) == 0, "\(dropped.foci.voxelCounts) against \(kept.foci.voxelCounts)")
+    #expect(dropped.foci.count == kept.foci.count - 1)
+    // Bright on T2 it is a lesion.
+    let (lesionScene, brightT2) = Self.faintScene(centre: centre, radius: 7, native: 0.5, arterial: 0.8, venous: 1.05, t2: 1.5, amplitude: 4)
+    #expect(try lesionScene.label(lesionScene.detect(t2: brightT2) { _ in }.foci, at: centre) != 0)
   }
 
   @Test func regionsMostlyInTheCapsuleBandAreDropped() {
