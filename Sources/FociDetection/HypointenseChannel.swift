@@ -145,7 +145,9 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   /// The region vein test also runs on the arterial channel's foci that are not brighter than
   /// the liver around them in the arterial phase (median ratio under 1; default true): a vein
   /// is so dark natively that its subtraction can pass the threshold while it stays darker
-  /// than the liver in the arterial phase, and a few of its voxels become a focus.
+  /// than the liver in the arterial phase, and a few of its voxels become a focus. It reads
+  /// the arterial ratio the joint scores use, so it needs `arterialDarkness` and a joint or
+  /// fused score.
   public var vesselRegionArterialFoci = true
   /// A region with at least this share of its voxels in the band along the capsule (within
   /// `capsuleMarginVoxels` of the mask's edge) is partial volume and dropped (default 0.9;
@@ -528,27 +530,94 @@ struct HypointenseMaps: Sendable {
     plain = merged
   }
 
-  /// `regions` without the 26-connected regions of at most `maximumVoxels` whose median
-  /// venous ratio is at least `venousAtLeast` and whose median T2 ratio is at most `t2AtMost`
-  /// (veins: see `HypointenseChannel.vesselRegionVenousRatio`), and, given `arterialRatio`,
-  /// whose median arterial ratio is under 1.
+  /// The 26-connected regions of a mask, labelled once and with each region's voxels grouped
+  /// (a counting sort), for the region tests: medians of several maps, shares of a band.
+  struct Regions {
+    let labels: ComponentLabels
+    let ids: [UInt32]
+    /// Region c's voxel offsets are `voxels[start[c − 1]..<start[c]]`.
+    let start: [Int]
+    let voxels: [Int]
+
+    init(_ regions: [UInt8], dims: SIMD3<Int>) {
+      labels = ConnectedComponents.label(Volume(grid: Grid(dims: dims, spacingMM: SIMD3(1, 1, 1)), voxels: regions), connectivity: .corners26)
+      ids = labels.labels.labels32
+      var start = [Int](repeating: 0, count: labels.count + 1)
+      for c in 0..<labels.count { start[c + 1] = start[c] + labels.voxelCounts[c] }
+      var fill = start, voxels = [Int](repeating: 0, count: start[labels.count])
+      for n in 0..<ids.count where ids[n] != 0 {
+        let c = Int(ids[n]) - 1
+        voxels[fill[c]] = n
+        fill[c] += 1
+      }
+      self.start = start
+      self.voxels = voxels
+    }
+
+    /// The lower median of `values` over each region (index id − 1).
+    func medians(of values: [Float]) -> [Float] {
+      var scratch = [Float](repeating: 0, count: voxels.count)
+      return scratch.withUnsafeMutableBufferPointer { v in
+        (0..<labels.count).map { c in
+          let range = start[c]..<start[c + 1]
+          for o in range { v[o] = values[voxels[o]] }
+          return Selection.kthSmallest(UnsafeMutableBufferPointer(rebasing: v[range]), rank: (range.count - 1) / 2)
+        }
+      }
+    }
+
+    /// `regions` without the regions whose flag (index id, 0 unused) is set.
+    func removing(_ flagged: [Bool], from regions: [UInt8]) -> [UInt8] {
+      guard flagged.contains(true) else { return regions }
+      var kept = regions
+      for n in 0..<ids.count where flagged[Int(ids[n])] { kept[n] = 0 }
+      return kept
+    }
+  }
+
+  /// Per region id (0 unused): a vein for the region vein test, at most `maximumVoxels` with a
+  /// median venous ratio of at least `venousAtLeast` and a median T2 ratio of at most
+  /// `t2AtMost` (see `HypointenseChannel.vesselRegionVenousRatio`), and, given
+  /// `arterialRatio`, a median arterial ratio under 1.
+  static func veins(
+    _ regions: Regions, venousRatio: [Float], t2Ratio: [Float], venousAtLeast: Float, t2AtMost: Float, maximumVoxels: Int,
+    arterialRatio: [Float]? = nil
+  ) -> [Bool] {
+    let counts = regions.labels.voxelCounts
+    guard counts.contains(where: { $0 <= maximumVoxels }) else { return [Bool](repeating: false, count: counts.count + 1) }
+    let venous = regions.medians(of: venousRatio), t2 = regions.medians(of: t2Ratio)
+    let arterial = arterialRatio.map { regions.medians(of: $0) }
+    return (0...counts.count).map { id in
+      guard id > 0 else { return false }
+      let c = id - 1
+      return counts[c] <= maximumVoxels && venous[c] >= venousAtLeast && t2[c] <= t2AtMost && (arterial.map { $0[c] < 1 } ?? true)
+    }
+  }
+
+  /// Per region id (0 unused): at least `share` of its voxels outside `inner` (see
+  /// `HypointenseChannel.capsuleBandShare`).
+  static func capsuleBands(_ regions: Regions, inner: [UInt8], share: Double) -> [Bool] {
+    var outside = [Int](repeating: 0, count: regions.labels.count + 1)
+    for n in 0..<regions.ids.count where regions.ids[n] != 0 && inner[n] == 0 { outside[Int(regions.ids[n])] += 1 }
+    return (0...regions.labels.count).map { c in c > 0 && Double(outside[c]) >= share * Double(regions.labels.voxelCounts[c - 1]) }
+  }
+
+  /// `regions` without the veins of the region vein test (`veins`).
   static func dropVessels(
     _ regions: [UInt8], venousRatio: [Float], t2Ratio: [Float], dims: SIMD3<Int>, venousAtLeast: Float, t2AtMost: Float,
     maximumVoxels: Int, arterialRatio: [Float]? = nil
   ) -> [UInt8] {
-    let found = ConnectedComponents.label(Volume(grid: Grid(dims: dims, spacingMM: SIMD3(1, 1, 1)), voxels: regions), connectivity: .corners26)
-    guard found.count > 0 else { return regions }
-    let ids = found.labels.labels32
-    var vessel = (0...found.count).map { $0 > 0 && found.voxelCounts[$0 - 1] <= maximumVoxels }
-    forEachMedian(of: venousRatio, ids: ids, counts: found.voxelCounts) { c, median in vessel[c] = vessel[c] && median >= venousAtLeast }
-    forEachMedian(of: t2Ratio, ids: ids, counts: found.voxelCounts) { c, median in vessel[c] = vessel[c] && median <= t2AtMost }
-    if let arterialRatio {
-      forEachMedian(of: arterialRatio, ids: ids, counts: found.voxelCounts) { c, median in vessel[c] = vessel[c] && median < 1 }
-    }
-    guard vessel.contains(true) else { return regions }
-    var kept = regions
-    for n in 0..<ids.count where vessel[Int(ids[n])] { kept[n] = 0 }
-    return kept
+    let found = Regions(regions, dims: dims)
+    return found.removing(
+      veins(
+        found, venousRatio: venousRatio, t2Ratio: t2Ratio, venousAtLeast: venousAtLeast, t2AtMost: t2AtMost, maximumVoxels: maximumVoxels,
+        arterialRatio: arterialRatio), from: regions)
+  }
+
+  /// `regions` without the sheets along the capsule (`capsuleBands`).
+  static func dropCapsuleBands(_ regions: [UInt8], inner: [UInt8], dims: SIMD3<Int>, share: Double) -> [UInt8] {
+    let found = Regions(regions, dims: dims)
+    return found.removing(capsuleBands(found, inner: inner, share: share), from: regions)
   }
 
   /// Clears from `candidates` (the arterial channel's, full grid) the foci the region vein
@@ -557,50 +626,17 @@ struct HypointenseMaps: Sendable {
   func dropVeins(fromArterial candidates: inout [UInt8], fullDims: SIMD3<Int>) {
     guard settings.vesselRegionArterialFoci, settings.vesselRegionVenousRatio > 0, let t2Ratio, let arterialRatio else { return }
     let box = VoxelBox(lower: lower, upper: lower &+ dims &- 1, dims: fullDims)
-    let inBox = box.crop(candidates)
-    let kept = Self.dropVessels(
-      inBox, venousRatio: venousRatio, t2Ratio: t2Ratio, dims: dims, venousAtLeast: Float(settings.vesselRegionVenousRatio),
+    let found = Regions(box.crop(candidates), dims: dims)
+    let vein = Self.veins(
+      found, venousRatio: venousRatio, t2Ratio: t2Ratio, venousAtLeast: Float(settings.vesselRegionVenousRatio),
       t2AtMost: Float(settings.vesselRegionT2Ratio), maximumVoxels: settings.vesselRegionMaximumVoxels, arterialRatio: arterialRatio)
     let (nx, ny) = (dims.x, dims.y)
-    for n in 0..<kept.count where inBox[n] != kept[n] {
-      let (i, j, k) = (n % nx, (n / nx) % ny, n / (nx * ny))
-      candidates[(lower.x + i) + fullDims.x * ((lower.y + j) + fullDims.y * (lower.z + k))] = 0
-    }
-  }
-
-  /// `body(id, median)` for each labelled region of `ids` (1-based, `counts[id − 1]` voxels):
-  /// the lower median of `values` over its voxels.
-  static func forEachMedian(of values: [Float], ids: [UInt32], counts: [Int], _ body: (Int, Float) -> Void) {
-    var start = [Int](repeating: 0, count: counts.count + 1)
-    for c in 0..<counts.count { start[c + 1] = start[c] + counts[c] }
-    var fill = start
-    var grouped = [Float](repeating: 0, count: start[counts.count])
-    for n in 0..<ids.count where ids[n] != 0 {
-      let c = Int(ids[n]) - 1
-      grouped[fill[c]] = values[n]
-      fill[c] += 1
-    }
-    grouped.withUnsafeMutableBufferPointer { v in
-      for c in 0..<counts.count where start[c + 1] > start[c] {
-        let range = start[c]..<start[c + 1]
-        body(c + 1, Selection.kthSmallest(UnsafeMutableBufferPointer(rebasing: v[range]), rank: (range.count - 1) / 2))
+    for id in 1..<vein.count where vein[id] {
+      for n in found.voxels[found.start[id - 1]..<found.start[id]] {
+        let (i, j, k) = (n % nx, (n / nx) % ny, n / (nx * ny))
+        candidates[(lower.x + i) + fullDims.x * ((lower.y + j) + fullDims.y * (lower.z + k))] = 0
       }
     }
-  }
-
-  /// `regions` without the 26-connected regions that have at least `share` of their voxels
-  /// outside `inner` (see `HypointenseChannel.capsuleBandShare`).
-  static func dropCapsuleBands(_ regions: [UInt8], inner: [UInt8], dims: SIMD3<Int>, share: Double) -> [UInt8] {
-    let found = ConnectedComponents.label(Volume(grid: Grid(dims: dims, spacingMM: SIMD3(1, 1, 1)), voxels: regions), connectivity: .corners26)
-    guard found.count > 0 else { return regions }
-    let ids = found.labels.labels32
-    var outside = [Int](repeating: 0, count: found.count + 1)
-    for n in 0..<ids.count where ids[n] != 0 && inner[n] == 0 { outside[Int(ids[n])] += 1 }
-    let band = (0...found.count).map { c in c > 0 && Double(outside[c]) >= share * Double(found.voxelCounts[c - 1]) }
-    guard band.contains(true) else { return regions }
-    var kept = regions
-    for n in 0..<ids.count where band[Int(ids[n])] { kept[n] = 0 }
-    return kept
   }
 
   /// The 26-connected areas of `score` over 1.
@@ -794,16 +830,22 @@ struct HypointenseMaps: Sendable {
       }
     }
     guard var regions else { return }
-    if settings.vesselRegionVenousRatio > 0, let t2Ratio {
-      regions = StageClock.measure("hypointense.vessels") {
-        Self.dropVessels(
-          regions, venousRatio: venousRatio, t2Ratio: t2Ratio, dims: dims, venousAtLeast: Float(settings.vesselRegionVenousRatio),
-          t2AtMost: Float(settings.vesselRegionT2Ratio), maximumVoxels: settings.vesselRegionMaximumVoxels)
-      }
-    }
-    if settings.capsuleBandShare > 0 {
-      regions = StageClock.measure("hypointense.capsuleBand") {
-        Self.dropCapsuleBands(regions, inner: inner, dims: dims, share: settings.capsuleBandShare)
+    let veinTest = settings.vesselRegionVenousRatio > 0 && t2Ratio != nil
+    if veinTest || settings.capsuleBandShare > 0 {
+      // Both tests drop whole regions, so one labelling serves both.
+      regions = StageClock.measure("hypointense.regionTests") {
+        let found = Regions(regions, dims: dims)
+        var dropped = [Bool](repeating: false, count: found.labels.count + 1)
+        if veinTest, let t2Ratio {
+          dropped = Self.veins(
+            found, venousRatio: venousRatio, t2Ratio: t2Ratio, venousAtLeast: Float(settings.vesselRegionVenousRatio),
+            t2AtMost: Float(settings.vesselRegionT2Ratio), maximumVoxels: settings.vesselRegionMaximumVoxels)
+        }
+        if settings.capsuleBandShare > 0 {
+          let band = Self.capsuleBands(found, inner: inner, share: settings.capsuleBandShare)
+          for id in dropped.indices { dropped[id] = dropped[id] || band[id] }
+        }
+        return found.removing(dropped, from: regions)
       }
     }
     let (nx, ny, nz) = (dims.x, dims.y, dims.z)
