@@ -276,22 +276,11 @@ struct HypointenseMaps: Sendable {
     let liverWeight = Volume(grid: grid, voxels: liver.map { Float($0 != 0 ? 1 : 0) })
     var liverSmooth: [Double: [Float]] = [:]
 
-    /// `image` over the local level of the parenchyma (`background`), inside the liver.
-    func ratio(_ image: [Float], _ background: LocalLevel) -> [Float] {
+    /// Each image over the local level of the parenchyma (`background`), inside the liver.
+    func ratios(_ images: [[Float]], _ background: LocalLevel) -> [[Float]] {
       let clock = StageClock.start()
       defer { StageClock.record("hypointense.ratio", since: clock) }
-      let level = background.level(of: image, inside: liver)
-      return ParallelSlabs.array(count: image.count) { range, out in
-        level.withUnsafeBufferPointer { level in
-          image.withUnsafeBufferPointer { image in
-            liver.withUnsafeBufferPointer { liver in
-              for (o, n) in range.enumerated() {
-                out[o] = liver[n] == 0 ? 0 : level[n] > 1 ? image[n] / level[n] : 1
-              }
-            }
-          }
-        }
-      }
+      return background.ratios(of: images, inside: liver)
     }
     /// Darkness (1 − ratio) smoothed inside the liver with σ `sigmaMM`.
     func darkness(ratio: [Float], sigmaMM: Double = settings.smoothingSigmaMM) -> [Float] {
@@ -312,7 +301,6 @@ struct HypointenseMaps: Sendable {
         }
       }
     }
-    func darkness(_ image: [Float], _ background: LocalLevel) -> [Float] { darkness(ratio: ratio(image, background)) }
     func statistics(_ values: [Float], within mask: [UInt8]) -> RobustStatistics? {
       RobustStatistics(of: Volume(grid: grid, voxels: values), within: Volume(grid: grid, voxels: mask))
     }
@@ -323,7 +311,8 @@ struct HypointenseMaps: Sendable {
     let claimedWide = Morphology.dilate(claimed, dims: d, radius: SIMD3(2, 2, 1))
     var reference = (0..<liver.count).map { liver[$0] != 0 && claimedWide[$0] == 0 ? Float(1) : 0 }
     var background = LocalLevel(weight: reference, grid: grid, sigmaMM: settings.backgroundSigmaMM, firstOrder: settings.firstOrderLevel)
-    var nativeRatio = ratio(nativeBox, background), venousRatio = ratio(venousBox, background)
+    var firstRatios = ratios([nativeBox, venousBox], background)
+    var (nativeRatio, venousRatio) = (firstRatios[0], firstRatios[1])
     var dn = darkness(ratio: nativeRatio), dv = darkness(ratio: venousRatio)
     guard let first = statistics(dn, within: inner), let firstVenous = statistics(dv, within: inner) else { return nil }
     let vessel = Float(1 - settings.vesselVenousRatio)
@@ -347,7 +336,8 @@ struct HypointenseMaps: Sendable {
       if pass > 0 && removed * 1000 < liverVoxels { break }
       Self.remove(excluded, from: &reference)
       background = LocalLevel(weight: reference, grid: grid, sigmaMM: settings.backgroundSigmaMM, firstOrder: settings.firstOrderLevel)
-      (nativeRatio, venousRatio) = (ratio(nativeBox, background), ratio(venousBox, background))
+      firstRatios = ratios([nativeBox, venousBox], background)
+      (nativeRatio, venousRatio) = (firstRatios[0], firstRatios[1])
       dn = darkness(ratio: nativeRatio)
       dv = darkness(ratio: venousRatio)
     }
@@ -355,19 +345,16 @@ struct HypointenseMaps: Sendable {
     let parenchyma = (0..<liver.count).map { inner[$0] != 0 && reference[$0] != 0 ? UInt8(1) : 0 }
     guard let ns = statistics(dn, within: parenchyma), let vs = statistics(dv, within: parenchyma) else { return nil }
     // The corrected arterial phase, for the joint scores only.
-    var arterialRatio: [Float]?
+    var arterialBox: [Float]?
     if settings.arterialDarkness, settings.jointLevel > 0 || settings.fusedLevel > 0, t2 != nil, let arterialMinusNative {
-      var arterialBox = box.crop(arterialMinusNative.voxels)
-      for n in arterialBox.indices { arterialBox[n] += nativeBox[n] }
-      arterialRatio = ratio(arterialBox, background)
+      var sum = box.crop(arterialMinusNative.voxels)
+      for n in sum.indices { sum[n] += nativeBox[n] }
+      arterialBox = sum
     }
     StageClock.record("hypointense.arterial", since: clock)
     clock = StageClock.start()
     // T2 through world coordinates: brightness is the negative of darkness.
-    var bt: [Float]?
-    var ts: RobustStatistics?
-    var jointMaps: JointMaps?
-    var t2RatioMap: [Float]?
+    var t2Box: [Float]?
     if let t2, let sampler = WorldSampler(t2) {
       let toWorld = native.grid.voxelToWorld
       var sampled = [Float](repeating: 0, count: liver.count)
@@ -383,9 +370,18 @@ struct HypointenseMaps: Sendable {
           }
         }
       }
+      t2Box = sampled
       StageClock.record("hypointense.t2.sample", since: clock)
       clock = StageClock.start()
-      let t2Ratio = ratio(sampled, background)
+    }
+    // Both against the final level in one go.
+    let finalRatios = ratios([arterialBox, t2Box].compactMap { $0 }, background)
+    let arterialRatio = arterialBox == nil ? nil : finalRatios[0]
+    var bt: [Float]?
+    var ts: RobustStatistics?
+    var jointMaps: JointMaps?
+    var t2RatioMap: [Float]?
+    if let t2Ratio = t2Box == nil ? nil : finalRatios.last {
       t2RatioMap = t2Ratio
       let bright = darkness(ratio: t2Ratio).map { -$0 }
       if let stats = statistics(bright, within: parenchyma) {
