@@ -43,7 +43,12 @@ public enum GaussianSmoothing {
       return Volume(grid: volume.grid, voxels: fourier(volume.voxels, dims: volume.grid.dims, kernels: kernels), sourceType: volume.sourceType)
     }
     var current = volume.voxels
-    for axis in 0..<3 {
+    var axes = Array(0..<3)
+    if let x = kernels[0], let y = kernels[1] {
+      current = inPlanePass(current, dims: volume.grid.dims, x: x, y: y)
+      axes = [2]
+    }
+    for axis in axes {
       guard let kernel = kernels[axis] else { continue }
       current = pass(current, dims: volume.grid.dims, axis: axis, kernel: kernel)
     }
@@ -98,6 +103,49 @@ public enum GaussianSmoothing {
                   rows[t] = UnsafePointer(src.value.baseAddress! + nx * (y + ny * z))
                 }
                 weightedSum(rows: rows, weights: taps, count: nx, fromZero: true, into: dst.value.baseAddress! + nx * (j + ny * k))
+              }
+            }
+          }
+        }
+        initialized = input.count
+      }
+    }
+  }
+
+  /// The x and then the y pass, slice by slice through a slice-sized buffer: the same sums as
+  /// two `pass` calls (each voxel's taps in the same order), without writing and reading back
+  /// a whole intermediate volume.
+  static func inPlanePass(_ input: [Float], dims: SIMD3<Int>, x: [Float], y: [Float]) -> [Float] {
+    let (rx, ry) = (x.count / 2, y.count / 2)
+    let (nx, ny, nz) = (dims.x, dims.y, dims.z)
+    return input.withUnsafeBufferPointer { source in
+      let src = UncheckedSendable(source)
+      return [Float](unsafeUninitializedCapacity: input.count) { out, initialized in
+        let dst = UncheckedSendable(out)
+        x.withUnsafeBufferPointer { xTaps in
+          y.withUnsafeBufferPointer { yTaps in
+            let taps = UncheckedSendable((xTaps, yTaps))
+            ParallelSlabs.forEach(count: nz) { k in
+              let (xw, yw) = taps.value
+              let slice = UnsafeMutablePointer<Float>.allocate(capacity: nx * ny)
+              let line = UnsafeMutablePointer<Float>.allocate(capacity: nx + 2 * rx)
+              let rows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: Swift.max(xw.count, yw.count))
+              defer {
+                slice.deallocate()
+                line.deallocate()
+                rows.deallocate()
+              }
+              for t in 0..<xw.count { rows[t] = UnsafePointer(line + t) }
+              for j in 0..<ny {
+                let row = src.value.baseAddress! + nx * (j + ny * k)
+                line.update(repeating: row[0], count: rx)
+                (line + rx).update(from: row, count: nx)
+                (line + rx + nx).update(repeating: row[nx - 1], count: rx)
+                weightedSum(rows: rows, weights: xw, count: nx, fromZero: false, into: slice + nx * j)
+              }
+              for j in 0..<ny {
+                for t in 0..<yw.count { rows[t] = UnsafePointer(slice + nx * min(ny - 1, max(0, j + t - ry))) }
+                weightedSum(rows: rows, weights: yw, count: nx, fromZero: true, into: dst.value.baseAddress! + nx * (j + ny * k))
               }
             }
           }

@@ -93,6 +93,18 @@ struct FiltersTests {
     #expect(kernels[0].count == 13 && kernels[2].count == 5)
   }
 
+  @Test("the in-plane pass through a slice buffer equals an x pass then a y pass, bit for bit")
+  func inPlanePass() {
+    let dims = SIMD3(37, 29, 5)
+    var rng = SeededGenerator(seed: 21)
+    let input = (0..<(dims.x * dims.y * dims.z)).map { _ in Float.random(in: 0...100, using: &rng) }
+    for (x, y) in [(1.4, 1.4), (0.6, 2.5), (4.0, 0.3)] {
+      let (kx, ky) = (GaussianSmoothing.kernel(sigmaVoxels: x), GaussianSmoothing.kernel(sigmaVoxels: y))
+      let twoPasses = GaussianSmoothing.pass(GaussianSmoothing.pass(input, dims: dims, axis: 0, kernel: kx), dims: dims, axis: 1, kernel: ky)
+      #expect(GaussianSmoothing.inPlanePass(input, dims: dims, x: kx, y: ky) == twoPasses)
+    }
+  }
+
   @Test("wide kernels: the FFT path equals the spatial passes, and automatic switches to it")
   func fourierSmoothing() {
     let grid = Grid(dims: SIMD3(47, 38, 17), spacingMM: SIMD3(1.4, 1.4, 3.5))
