@@ -2,12 +2,13 @@
 /// images per voxel: the pointers are valid for the whole call, with no copy and no escaping
 /// pointer.
 public enum ArrayGroup {
-  /// Calls `body` with the base addresses of `arrays` (in order), each valid for the call.
+  /// Calls `body` with the base addresses of `arrays` (in order), each valid for the call (an
+  /// empty array's address is not to be read).
   @inlinable
   public static func withPointers<T, R>(to arrays: [[T]], _ body: ([UnsafePointer<T>]) throws -> R) rethrows -> R {
     func nest(_ index: Int, _ pointers: [UnsafePointer<T>]) throws -> R {
       guard index < arrays.count else { return try body(pointers) }
-      return try arrays[index].withUnsafeBufferPointer { try nest(index + 1, pointers + [$0.baseAddress!]) }
+      return try arrays[index].withUnsafeBufferPointer { try nest(index + 1, pointers + [$0.baseAddress ?? placeholder()]) }
     }
     return try nest(0, [])
   }
@@ -22,12 +23,18 @@ public enum ArrayGroup {
       let array = [T](unsafeUninitializedCapacity: length) { buffer, initialized in
         buffer.initialize(repeating: initial)
         initialized = length
-        nest(pointers + [buffer.baseAddress!])
+        nest(pointers + [buffer.baseAddress ?? UnsafeMutablePointer(mutating: placeholder())])
       }
       made.append(array)
     }
     nest([])
     // The innermost array is finished first.
     return made.reversed()
+  }
+
+  /// A non-null, aligned address that is never read, for arrays without storage.
+  @usableFromInline
+  static func placeholder<T>() -> UnsafePointer<T> {
+    UnsafePointer(bitPattern: MemoryLayout<T>.alignment)!
   }
 }

@@ -481,11 +481,6 @@ struct HypointenseMaps: Sendable {
     }
   }
 
-  /// `LocalLevel(weight:grid:sigmaMM:).level(of: image)`.
-  static func localLevel(_ image: [Float], weight: [Float], grid: Grid, sigmaMM: Double) -> [Float] {
-    LocalLevel(weight: weight, grid: grid, sigmaMM: sigmaMM).level(of: image)
-  }
-
   /// Raises `score` to the joint score in the regions (26-connected, joint or plain score
   /// over 1) where no voxel's plain score is over 1: the joint score adds lesions no single
   /// image shows and leaves the extent of those one image shows alone (T2's coarse slices

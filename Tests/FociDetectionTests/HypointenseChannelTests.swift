@@ -7,34 +7,6 @@ import _FociTestSupport
 
 @testable import FociDetection
 
-@Suite struct MorphologyTests {
-  /// Box erosion and dilation by brute force over the window.
-  static func reference(_ mask: [UInt8], dims: SIMD3<Int>, radius: SIMD3<Int>, all: Bool) -> [UInt8] {
-    var out = [UInt8](repeating: 0, count: mask.count)
-    for k in 0..<dims.z { for j in 0..<dims.y { for i in 0..<dims.x {
-      var every = true, any = false
-      for dk in -radius.z...radius.z { for dj in -radius.y...radius.y { for di in -radius.x...radius.x {
-        let (a, b, c) = (i + di, j + dj, k + dk)
-        let inside = a >= 0 && a < dims.x && b >= 0 && b < dims.y && c >= 0 && c < dims.z
-        let set = inside && mask[a + dims.x * (b + dims.y * c)] != 0
-        every = every && set
-        any = any || set
-      } } }
-      out[i + dims.x * (j + dims.y * k)] = (all ? every : any) ? 1 : 0
-    } } }
-    return out
-  }
-
-  @Test(arguments: [SIMD3(2, 2, 1), SIMD3(1, 0, 2), SIMD3(0, 3, 0)])
-  func erosionAndDilationMatchBruteForce(radius: SIMD3<Int>) {
-    var rng = SeededGenerator(seed: 11)
-    let dims = SIMD3(13, 9, 7)
-    let mask = (0..<(dims.x * dims.y * dims.z)).map { _ in UInt8.random(in: 0...9, using: &rng) < 7 ? UInt8(1) : 0 }
-    #expect(Morphology.erode(mask, dims: dims, radius: radius) == Self.reference(mask, dims: dims, radius: radius, all: true))
-    #expect(Morphology.dilate(mask, dims: dims, radius: radius) == Self.reference(mask, dims: dims, radius: radius, all: false))
-  }
-}
-
 @Suite struct HypointenseChannelTests {
   /// A liver (ellipsoid) with three lesions that do not enhance more than the liver — one
   /// alone, two a voxel apart — and a portal vein (dark natively, bright in the venous phase).
@@ -124,53 +96,6 @@ import _FociTestSupport
     // Each found lesion is about its true size (a sphere of radius 9 mm: 3054 mm³ = 445 voxels).
     let loneVoxels = result.foci.voxelCounts[Int(lone) - 1]
     #expect(loneVoxels > 300 && loneVoxels < 600, "\(loneVoxels)")
-  }
-
-  @Test func blockwiseLocalLevelMatchesTheFullResolutionAverage() {
-    // A smooth field with a gradient and a bump, weighted by an ellipsoidal mask.
-    let grid = Grid(dims: SIMD3(90, 70, 30), spacingMM: SIMD3(1.4, 1.4, 3.5))
-    var image = [Float](repeating: 0, count: grid.voxelCount), weight = image
-    var rng = SeededGenerator(seed: 3)
-    for k in 0..<30 { for j in 0..<70 { for i in 0..<90 {
-      let p = SIMD3(Double(i), Double(j), Double(k)) * grid.spacingMM
-      let e = (p - SIMD3(63, 49, 52)) / SIMD3(58, 45, 48)
-      let n = grid.offset(i, j, k)
-      image[n] = Float(200 + 0.5 * p.x - 0.3 * p.z + 30 * exp(-((p - SIMD3(40, 40, 50)) * (p - SIMD3(40, 40, 50))).sum() / 400))
-        + Float.random(in: -5...5, using: &rng)
-      weight[n] = (e * e).sum() <= 1 && Double.random(in: 0...1, using: &rng) > 0.2 ? 1 : 0
-    } } }
-    let level = HypointenseMaps.localLevel(image, weight: weight, grid: grid, sigmaMM: 15)
-    let sums = GaussianSmoothing.smooth(Volume(grid: grid, voxels: zip(image, weight).map { $0 * $1 }), sigmaMM: 15, method: .spatial).voxels
-    let weights = GaussianSmoothing.smooth(Volume(grid: grid, voxels: weight), sigmaMM: 15, method: .spatial).voxels
-    var worst: Float = 0
-    for n in 0..<grid.voxelCount where weight[n] != 0 {
-      worst = max(worst, abs(level[n] - sums[n] / weights[n]) / (sums[n] / weights[n]))
-    }
-    #expect(worst < 0.01, "largest relative difference \(worst)")
-  }
-
-  @Test func aFirstOrderLevelFollowsAGradientToTheEdgeOfItsWeight() {
-    // An image that rises 1 % per 3 mm along x (a coil field), weighted only on an ellipsoid:
-    // near the ellipsoid's edge a weighted mean is pulled inward, a weighted plane is not.
-    let grid = Grid(dims: SIMD3(90, 70, 30), spacingMM: SIMD3(1.4, 1.4, 3.5))
-    var image = [Float](repeating: 0, count: grid.voxelCount), weight = image
-    for k in 0..<30 { for j in 0..<70 { for i in 0..<90 {
-      let p = SIMD3(Double(i), Double(j), Double(k)) * grid.spacingMM
-      let e = (p - SIMD3(63, 49, 52)) / SIMD3(58, 45, 48)
-      image[grid.offset(i, j, k)] = Float(200 * (1 + 0.01 * p.x / 3))
-      weight[grid.offset(i, j, k)] = (e * e).sum() <= 1 ? 1 : 0
-    } } }
-    let mean = LocalLevel(weight: weight, grid: grid, sigmaMM: 15).level(of: image)
-    let plane = LocalLevel(weight: weight, grid: grid, sigmaMM: 15, firstOrder: true).level(of: image)
-    var worstMean: Float = 0, worstPlane: Float = 0
-    for n in 0..<grid.voxelCount where weight[n] != 0 {
-      worstMean = max(worstMean, abs(mean[n] - image[n]) / image[n])
-      worstPlane = max(worstPlane, abs(plane[n] - image[n]) / image[n])
-    }
-    #expect(worstMean > 0.03, "the mean is biased at the edge: \(worstMean)")
-    // Where the window holds under 40 % of a full window's weight (the ellipsoid's corners) the
-    // plane's slope fades towards the mean's, so its error there is small but not zero.
-    #expect(worstPlane < 0.015 && worstPlane < 0.4 * worstMean, "the plane follows the gradient: \(worstPlane) against \(worstMean)")
   }
 
   @Test func settingsRoundTripAndOlderFilesDecode() throws {
