@@ -22,7 +22,9 @@ public enum PhantomWriter {
   public static func writeStudy(
     settings: PhantomSettings, index: Int, into folder: String, truthOnly: Bool = false, parallel: Bool = true
   ) throws(PhantomError) -> PhantomTruth {
+    let drawClock = StageClock.start()
     let design = StudyDesign.draw(settings: settings, index: index)
+    StageClock.record("phantom.draw", since: drawClock)
     let final = folder + "/" + design.studyID
     let temporary = folder + "/.\(design.studyID).partial-\(getpid())"
     try makeFolder(temporary)
@@ -35,7 +37,9 @@ public enum PhantomWriter {
         truth = PhantomTruth(
           design: design, lesionLabelCounts: counts(images.lesionLabels, ids: design.lesions.count),
           mimicLabelCounts: counts(images.mimicLabels, ids: design.mimics.count))
+        let writeClock = StageClock.start()
         try writeImages(images, to: temporary)
+        StageClock.record("phantom.write", since: writeClock)
       }
       try writeJSON(truth, to: temporary + "/truth.json")
       try replace(final, with: temporary)

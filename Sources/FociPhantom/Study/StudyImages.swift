@@ -35,7 +35,11 @@ public struct StudyImages: Sendable {
           let grid = PhantomGrids.grid(for: modality, settings)
           let renderer = SceneRenderer(
             grid: grid, shiftMM: design.shiftsMM[modality] ?? .zero, modalities: [modality], withTruth: modality == .native)
+          let renderClock = StageClock.start()
           let output = renderer.render(objects)
+          StageClock.record("phantom.render.\(modality)", since: renderClock)
+          let noiseClock = StageClock.start()
+          defer { StageClock.record("phantom.noise.\(modality)", since: noiseClock) }
           let clean = output.images[modality]!
           let stream = UInt64(modality.rawValue)
           let noisy: [Int16]
