@@ -25,7 +25,11 @@ struct AnalysisOptions: ParsableArguments {
   var hypointenseVesselExcess = 0.2
   @Option(help: "Hypointense channel: lesion cores (watershed markers) score over this multiple of the seed threshold.")
   var hypointenseCore = 2.0
-  @Option(help: "Hypointense channel: smallest region kept, in voxels.") var hypointenseMinVoxels = 10
+  @Option(help: "Hypointense channel: smallest region kept, in voxels (smaller ones only by --hypointense-small-voxels).") var hypointenseMinVoxels = 10
+  @Option(help: "Hypointense channel: regions from this many voxels up to --hypointense-min-voxels are kept when their mean score is at least --hypointense-small-score (0 = off).")
+  var hypointenseSmallVoxels = 6
+  @Option(help: "Hypointense channel: the mean score (darkness as a share of the seed level) a small region needs (see --hypointense-small-voxels).")
+  var hypointenseSmallScore = 1.4
   @Flag(help: "Hypointense channel: only regions with a core (see --hypointense-core) are lesions.") var hypointenseCoresOnly = false
   @Option(help: "Hypointense channel with a T2: voxels whose T2 and T1 scores (shares of their seed levels) have a geometric mean over this seed lesions too (0 = off).")
   var hypointenseJoint = 0.5
@@ -86,8 +90,8 @@ struct AnalysisOptions: ParsableArguments {
     where !(0...1).contains(value) {
       throw ValidationError("\(name) must be within 0...1.")
     }
-    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, hypointenseFused >= 0, hypointenseT2NotVessel >= 0, hypointenseJointArea >= 0, hypointenseNeighbourFocus >= 1, hypointenseVesselVenous >= 0, hypointenseVesselT2 >= 0, hypointenseVesselMaxVoxels >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
-      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing, --hypointense-t2-contrast, --hypointense-fused, --hypointense-t2-not-vessel, --hypointense-joint-area, --hypointense-vessel-venous, --hypointense-vessel-t2 and --hypointense-vessel-max-voxels not negative, --hypointense-grow within (0, 1], --hypointense-core, --hypointense-min-voxels, --hypointense-neighbour-focus and --hypointense-passes at least 1.")
+    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseSmallVoxels >= 0, hypointenseSmallScore >= 0, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, hypointenseFused >= 0, hypointenseT2NotVessel >= 0, hypointenseJointArea >= 0, hypointenseNeighbourFocus >= 1, hypointenseVesselVenous >= 0, hypointenseVesselT2 >= 0, hypointenseVesselMaxVoxels >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
+      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing, --hypointense-t2-contrast, --hypointense-fused, --hypointense-t2-not-vessel, --hypointense-joint-area, --hypointense-vessel-venous, --hypointense-vessel-t2, --hypointense-vessel-max-voxels, --hypointense-small-voxels and --hypointense-small-score not negative, --hypointense-grow within (0, 1], --hypointense-core, --hypointense-min-voxels, --hypointense-neighbour-focus and --hypointense-passes at least 1.")
     }
     guard ovalAxisRatio >= 1, lobulatedConvexity > 0, lobulatedRoughness > 0, irregularRoughness > 0, blurredEdge > 0, capsuleContact >= 0, shuntMaxDiameter > 0 else {
       throw ValidationError(
@@ -122,6 +126,8 @@ struct AnalysisOptions: ParsableArguments {
       h.vesselVenousExcess = hypointenseVesselExcess
       h.coreFactor = hypointenseCore
       h.minimumVoxels = hypointenseMinVoxels
+      h.smallRegionVoxels = hypointenseSmallVoxels
+      h.smallRegionMeanScore = hypointenseSmallScore
       h.markersWithoutCore = !hypointenseCoresOnly
       h.jointLevel = hypointenseJoint
       h.jointSmoothingSigmaMM = hypointenseJointSmoothing

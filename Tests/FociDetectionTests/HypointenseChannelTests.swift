@@ -115,7 +115,31 @@ import _FociTestSupport
     #expect(partial.neighbourContact == 0, "nor neighbours kept apart")
     #expect(partial.vesselRegionVenousRatio == 0 && !partial.vesselRegionArterialFoci && partial.capsuleBandShare == 0, "nor the region vein and capsule band tests")
     #expect(!partial.firstOrderLevel, "a file from before the first-order level used the mean")
+    #expect(partial.smallRegionVoxels == 0 && partial.smallestRegionVoxels == partial.minimumVoxels, "nor small regions")
     #expect(throws: DecodingError.self) { try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"capsuleMarginVoxels": [1]}"#.utf8)) }
+  }
+
+  @Test func smallRegionsAreKeptOnlyWhenTheirMeanScoreIsClear() {
+    // Regions 1…5: 12 voxels at mean 1.1, 7 at 1.5, 7 at 1.3, 5 at 3.0, 6 at 1.45.
+    let regions: [(size: Int, score: Float)] = [(12, 1.1), (7, 1.5), (7, 1.3), (5, 3.0), (6, 1.45)]
+    var ids: [Int32] = [0, 0], score: [Float] = [9, 9]
+    for (r, region) in regions.enumerated() {
+      for v in 0..<region.size {
+        ids.append(Int32(r + 1))
+        // Around the mean, so only the mean decides.
+        score.append(region.score + (v.isMultiple(of: 2) ? 0.25 : -0.25) * (region.size.isMultiple(of: 2) || v < region.size - 1 ? 1 : 0))
+      }
+    }
+    let sizes = [0] + regions.map(\.size)
+    var settings = HypointenseChannel()
+    #expect(HypointenseMaps.largeOrClear(ids: ids, sizes: sizes, score: score, settings: settings) == [false, true, true, false, false, true])
+    settings.smallRegionMeanScore = 1.2
+    #expect(HypointenseMaps.largeOrClear(ids: ids, sizes: sizes, score: score, settings: settings) == [false, true, true, true, false, true])
+    settings.smallRegionVoxels = 0
+    #expect(HypointenseMaps.largeOrClear(ids: ids, sizes: sizes, score: score, settings: settings) == [false, true, false, false, false, false])
+    settings.smallRegionVoxels = 5
+    settings.smallRegionMeanScore = 2
+    #expect(HypointenseMaps.largeOrClear(ids: ids, sizes: sizes, score: score, settings: settings) == [false, true, false, false, true, false])
   }
 
   @Test func aDarkLesionBesideAnEnhancingOneIsALesionOfItsOwn() throws {

@@ -109,11 +109,15 @@ struct AnalyzeCommandTests {
     let vein = try CLI.run(["analyze", dir, "--out", folder.file("vein"), "--hypointense-vessel-t2", "-0.5"])
     #expect(vein.status == 64 && vein.stderr.contains("--hypointense-vessel-t2"), "\(vein.stderr)")
     #expect(!FileManager.default.fileExists(atPath: folder.file("vein")))
-    // The vein test's settings reach lesions.json.
-    let custom = try CLI.run(["analyze", dir, "--out", folder.file("veins"), "--hypointense-vessel-venous", "1.1", "--hypointense-vessel-max-voxels", "50", "--json"])
+    let small = try CLI.run(["analyze", dir, "--out", folder.file("small"), "--hypointense-small-score", "-1"])
+    #expect(small.status == 64 && small.stderr.contains("--hypointense-small-score"), "\(small.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder.file("small")))
+    // The vein test's and the small regions' settings reach lesions.json.
+    let custom = try CLI.run(["analyze", dir, "--out", folder.file("veins"), "--hypointense-vessel-venous", "1.1", "--hypointense-vessel-max-voxels", "50", "--hypointense-small-voxels", "7", "--json"])
     let document = try JSONSerialization.jsonObject(with: Data(custom.stdout.utf8)) as! [String: Any]
     let channel = ((document["settings"] as! [String: Any])["detection"] as! [String: Any])["hypointense"] as! [String: Any]
     #expect(channel["vesselRegionVenousRatio"] as? Double == 1.1 && channel["vesselRegionMaximumVoxels"] as? Int == 50, "\(channel)")
+    #expect(channel["smallRegionVoxels"] as? Int == 7 && channel["smallRegionMeanScore"] as? Double == 1.4, "\(channel)")
   }
 
   @Test("bad studies: an error naming the file, its exit code, and no output")
