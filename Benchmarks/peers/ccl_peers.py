@@ -24,22 +24,12 @@ import numpy as np
 import scipy.ndimage as ndi
 import SimpleITK as sitk
 
+from masks import lesion_mask
+
 root, work = sys.argv[1], sys.argv[2]
 hepafoci = os.path.join(root, ".build/release/hepafoci")
 timing = os.path.join(root, ".build/release/components-timing")
 os.makedirs(work, exist_ok=True)
-
-
-def lesion_mask(shape, seed):
-    rng = np.random.default_rng(seed)
-    m = np.zeros(shape, dtype=np.uint8, order="F")
-    for _ in range(int(40 * np.prod(shape) / (256 * 208 * 72))):
-        c = rng.uniform(0, shape)
-        r = rng.uniform(1, 12)
-        box = tuple(slice(max(0, int(c[a] - r - 1)), min(shape[a], int(c[a] + r + 2))) for a in range(3))
-        i, j, k = np.ogrid[box[0], box[1], box[2]]
-        m[box] |= ((i - c[0]) ** 2 + (j - c[1]) ** 2 + ((k - c[2]) * 2.5) ** 2 <= r * r).astype(np.uint8)
-    return m
 
 
 def median_time(fn, runs):
