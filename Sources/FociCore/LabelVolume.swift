@@ -98,6 +98,22 @@ public struct LabelVolume: Sendable {
     }
   }
 
+  /// Voxels per label 0...`maxID` (labels above it are not counted), read in the map's own
+  /// width without widening a copy.
+  public func voxelCounts(upTo maxID: Int) -> [Int] {
+    func count<L: FixedWidthInteger>(_ labels: [L]) -> [Int] {
+      var counts = [Int](repeating: 0, count: maxID + 1)
+      labels.withUnsafeBufferPointer { l in
+        for label in l where Int(label) <= maxID { counts[Int(label)] += 1 }
+      }
+      return counts
+    }
+    switch storage {
+    case .uint16(let a): return count(a)
+    case .uint32(let a): return count(a)
+    }
+  }
+
   /// All labels widened to 32 bits.
   public var labels32: [UInt32] {
     switch storage {

@@ -22,6 +22,15 @@ struct VolumeTests {
     #expect(wide[1, 0, 0] == 65_536 && wide.maxLabel == 65_536 && wide.labels32 == [7, 65_536])
   }
 
+  @Test("voxels per label in either width, labels past the limit not counted")
+  func labelCounts() {
+    let grid = Grid(dims: SIMD3(6, 1, 1), spacingMM: SIMD3(1, 1, 1))
+    let narrow = LabelVolume(grid: grid, labels: [0, 2, 2, 1, 9, 0] as [UInt32])
+    #expect(narrow.bytesPerLabel == 2 && narrow.voxelCounts(upTo: 3) == [2, 1, 2, 0])
+    let wide = LabelVolume(grid: grid, labels: [0, 2, 2, 1, 70_000, 0] as [UInt32])
+    #expect(wide.bytesPerLabel == 4 && wide.voxelCounts(upTo: 2) == [2, 1, 2])
+  }
+
   @Test("summary equals a plain loop, skips non-finite samples, and is thread-count free")
   func summary() {
     var rng = SeededGenerator(seed: 3)

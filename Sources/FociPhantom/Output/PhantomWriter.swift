@@ -90,9 +90,7 @@ public enum PhantomWriter {
 
   /// Voxels per id 1...ids.
   static func counts(_ labels: LabelVolume, ids: Int) -> [Int] {
-    var counts = [Int](repeating: 0, count: ids + 1)
-    for l in labels.labels32 where Int(l) <= ids { counts[Int(l)] += 1 }
-    return Array(counts.dropFirst())
+    Array(labels.voxelCounts(upTo: ids).dropFirst())
   }
 
   static func writeManifest(_ studyIDs: [String], to path: String) throws(PhantomError) {
