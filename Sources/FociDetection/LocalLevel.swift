@@ -60,9 +60,9 @@ struct LocalLevel {
     positionMoments = firstOrder ? moments : nil
   }
 
-  /// The local level of `image` at every voxel: the Gaussian-weighted mean, or the value of
-  /// the weighted local plane for a first-order level (evaluated only `inside` the mask when
-  /// one is given, 0 elsewhere).
+  /// The local level of `image` at every voxel: the Gaussian-weighted mean (everywhere), or
+  /// the value of the weighted local plane for a first-order level (evaluated only `inside`
+  /// the mask when one is given, 0 elsewhere).
   func level(of image: [Float], inside mask: [UInt8]? = nil) -> [Float] {
     evaluate([image], inside: mask ?? [], asRatio: false)[0]
   }
