@@ -87,11 +87,8 @@ public enum GaussianSmoothing {
               defer { line.deallocate() }
               for t in 0..<taps.count { rows[t] = UnsafePointer(line + t) }
               for j in 0..<ny {
-                let row = src.value.baseAddress! + nx * (j + ny * k)
-                line.update(repeating: row[0], count: radius)
-                (line + radius).update(from: row, count: nx)
-                (line + radius + nx).update(repeating: row[nx - 1], count: radius)
-                weightedSum(rows: rows, weights: taps, count: nx, fromZero: false, into: dst.value.baseAddress! + nx * (j + ny * k))
+                let offset = nx * (j + ny * k)
+                xPassRow(src.value.baseAddress! + offset, count: nx, radius: radius, line: line, rows: rows, weights: taps, into: dst.value.baseAddress! + offset)
               }
             } else {
               for j in 0..<ny {
@@ -137,11 +134,7 @@ public enum GaussianSmoothing {
               }
               for t in 0..<xw.count { rows[t] = UnsafePointer(line + t) }
               for j in 0..<ny {
-                let row = src.value.baseAddress! + nx * (j + ny * k)
-                line.update(repeating: row[0], count: rx)
-                (line + rx).update(from: row, count: nx)
-                (line + rx + nx).update(repeating: row[nx - 1], count: rx)
-                weightedSum(rows: rows, weights: xw, count: nx, fromZero: false, into: slice + nx * j)
+                xPassRow(src.value.baseAddress! + nx * (j + ny * k), count: nx, radius: rx, line: line, rows: rows, weights: xw, into: slice + nx * j)
               }
               for j in 0..<ny {
                 for t in 0..<yw.count { rows[t] = UnsafePointer(slice + nx * min(ny - 1, max(0, j + t - ry))) }
@@ -153,6 +146,19 @@ public enum GaussianSmoothing {
         initialized = input.count
       }
     }
+  }
+
+  /// One row of the x pass: the row copied into `line` with `radius` repeated edge voxels on
+  /// each side (the caller points `rows[t]` at `line + t`), then summed over the taps.
+  @inline(__always)
+  static func xPassRow(
+    _ row: UnsafePointer<Float>, count nx: Int, radius: Int, line: UnsafeMutablePointer<Float>,
+    rows: UnsafeMutablePointer<UnsafePointer<Float>>, weights: UnsafeBufferPointer<Float>, into out: UnsafeMutablePointer<Float>
+  ) {
+    line.update(repeating: row[0], count: radius)
+    (line + radius).update(from: row, count: nx)
+    (line + radius + nx).update(repeating: row[nx - 1], count: radius)
+    weightedSum(rows: rows, weights: weights, count: nx, fromZero: false, into: out)
   }
 
   /// `out[i] = Σₜ weights[t]·rows[t][i]` for i < `count`, added in tap order, starting from 0

@@ -9,17 +9,7 @@ import _FociTestSupport
 @Suite struct LocalLevelTests {
   @Test func blockwiseLocalLevelMatchesTheFullResolutionAverage() {
     // A smooth field with a gradient and a bump, weighted by an ellipsoidal mask.
-    let grid = Grid(dims: SIMD3(90, 70, 30), spacingMM: SIMD3(1.4, 1.4, 3.5))
-    var image = [Float](repeating: 0, count: grid.voxelCount), weight = image
-    var rng = SeededGenerator(seed: 3)
-    for k in 0..<30 { for j in 0..<70 { for i in 0..<90 {
-      let p = SIMD3(Double(i), Double(j), Double(k)) * grid.spacingMM
-      let e = (p - SIMD3(63, 49, 52)) / SIMD3(58, 45, 48)
-      let n = grid.offset(i, j, k)
-      image[n] = Float(200 + 0.5 * p.x - 0.3 * p.z + 30 * exp(-((p - SIMD3(40, 40, 50)) * (p - SIMD3(40, 40, 50))).sum() / 400))
-        + Float.random(in: -5...5, using: &rng)
-      weight[n] = (e * e).sum() <= 1 && Double.random(in: 0...1, using: &rng) > 0.2 ? 1 : 0
-    } } }
+    let (grid, image, weight) = Self.scene(seed: 3)
     let level = LocalLevel(weight: weight, grid: grid, sigmaMM: 15).level(of: image)
     let sums = GaussianSmoothing.smooth(Volume(grid: grid, voxels: zip(image, weight).map { $0 * $1 }), sigmaMM: 15, method: .spatial).voxels
     let weights = GaussianSmoothing.smooth(Volume(grid: grid, voxels: weight), sigmaMM: 15, method: .spatial).voxels

@@ -97,21 +97,17 @@ struct AnalyzeCommandTests {
     let arterialOnly = try CLI.run(["analyze", dir, "--out", folder.file("arterial"), "--no-hypointense", "--json"])
     let plain = try JSONSerialization.jsonObject(with: Data(arterialOnly.stdout.utf8)) as! [String: Any]
     #expect(((plain["settings"] as! [String: Any])["detection"] as! [String: Any])["hypointense"] == nil)
-    let bad = try CLI.run(["analyze", dir, "--out", folder.file("bad"), "--irregular-solidity", "1.5"])
-    #expect(bad.status == 64 && bad.stderr.contains("--irregular-solidity"))
-    #expect(!FileManager.default.fileExists(atPath: folder.file("bad")))
-    let share = try CLI.run(["analyze", dir, "--out", folder.file("share"), "--hypointense-neighbour-contact", "1.5"])
-    #expect(share.status == 64 && share.stderr.contains("--hypointense-neighbour-contact must be within 0...1"), "\(share.stderr)")
-    #expect(!FileManager.default.fileExists(atPath: folder.file("share")))
-    let band = try CLI.run(["analyze", dir, "--out", folder.file("band"), "--hypointense-capsule-band", "1.2"])
-    #expect(band.status == 64 && band.stderr.contains("--hypointense-capsule-band must be within 0...1"), "\(band.stderr)")
-    #expect(!FileManager.default.fileExists(atPath: folder.file("band")))
-    let vein = try CLI.run(["analyze", dir, "--out", folder.file("vein"), "--hypointense-vessel-t2", "-0.5"])
-    #expect(vein.status == 64 && vein.stderr.contains("--hypointense-vessel-t2"), "\(vein.stderr)")
-    #expect(!FileManager.default.fileExists(atPath: folder.file("vein")))
-    let small = try CLI.run(["analyze", dir, "--out", folder.file("small"), "--hypointense-small-score", "-1"])
-    #expect(small.status == 64 && small.stderr.contains("--hypointense-small-score"), "\(small.stderr)")
-    #expect(!FileManager.default.fileExists(atPath: folder.file("small")))
+    // An out-of-range setting: usage error 64 naming it, and no output folder.
+    func expectRejected(_ label: String, _ flag: String, _ value: String, saying message: String) throws {
+      let result = try CLI.run(["analyze", dir, "--out", folder.file(label), flag, value])
+      #expect(result.status == 64 && result.stderr.contains(message), "\(label): \(result.stderr)")
+      #expect(!FileManager.default.fileExists(atPath: folder.file(label)))
+    }
+    try expectRejected("bad", "--irregular-solidity", "1.5", saying: "--irregular-solidity")
+    try expectRejected("share", "--hypointense-neighbour-contact", "1.5", saying: "--hypointense-neighbour-contact must be within 0...1")
+    try expectRejected("band", "--hypointense-capsule-band", "1.2", saying: "--hypointense-capsule-band must be within 0...1")
+    try expectRejected("vein", "--hypointense-vessel-t2", "-0.5", saying: "--hypointense-vessel-t2")
+    try expectRejected("small", "--hypointense-small-score", "-1", saying: "--hypointense-small-score")
     // The vein test's and the small regions' settings reach lesions.json.
     let custom = try CLI.run(["analyze", dir, "--out", folder.file("veins"), "--hypointense-vessel-venous", "1.1", "--hypointense-vessel-max-voxels", "50", "--hypointense-small-voxels", "7", "--json"])
     let document = try JSONSerialization.jsonObject(with: Data(custom.stdout.utf8)) as! [String: Any]
