@@ -327,8 +327,8 @@ struct HypointenseMaps: Sendable {
     let claimedWide = Morphology.dilate(claimed, dims: d, radius: SIMD3(2, 2, 1))
     var reference = (0..<liver.count).map { liver[$0] != 0 && claimedWide[$0] == 0 ? Float(1) : 0 }
     var background = LocalLevel(weight: reference, grid: grid, sigmaMM: settings.backgroundSigmaMM, firstOrder: settings.firstOrderLevel)
-    var firstRatios = ratios([nativeBox, venousBox], background)
-    var (nativeRatio, venousRatio) = (firstRatios[0], firstRatios[1])
+    var pair = ratios([nativeBox, venousBox], background)
+    var (nativeRatio, venousRatio) = (pair[0], pair[1])
     var dn = darkness(ratio: nativeRatio), dv = darkness(ratio: venousRatio)
     guard let first = statistics(dn, within: inner), let firstVenous = statistics(dv, within: inner) else { return nil }
     let vessel = Float(1 - settings.vesselVenousRatio)
@@ -352,8 +352,8 @@ struct HypointenseMaps: Sendable {
       if pass > 0 && removed * 1000 < liverVoxels { break }
       Self.remove(excluded, from: &reference)
       background = LocalLevel(weight: reference, grid: grid, sigmaMM: settings.backgroundSigmaMM, firstOrder: settings.firstOrderLevel)
-      firstRatios = ratios([nativeBox, venousBox], background)
-      (nativeRatio, venousRatio) = (firstRatios[0], firstRatios[1])
+      pair = ratios([nativeBox, venousBox], background)
+      (nativeRatio, venousRatio) = (pair[0], pair[1])
       dn = darkness(ratio: nativeRatio)
       dv = darkness(ratio: venousRatio)
     }
