@@ -49,7 +49,7 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   /// voxels; the same floor without a score condition finds them at the cost of a false
   /// positive each, and small noise regions rarely stay 40 % past their seed level
   /// throughout (on the seed-1 benchmark cohort: 8 more lesions for 2 more false positives;
-  /// on 60 studies of seed 2, not tuned on: 7 more for 4).
+  /// on 60 studies of seed 2, not tuned on: 7 more for 3).
   public var smallRegionVoxels = 6
   public var smallRegionMeanScore = 1.4
   /// The smallest region any rule keeps.
