@@ -125,6 +125,16 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   /// T2 vessel rule: 42 more lesions of 5–10 mm (355 → 397 of 467), 4 more under 5 mm and 4 of
   /// 10–20 mm, 12 more false positives in 100 studies, 8 more split fragments.
   public var jointAreaLimitVoxels = 5000
+  /// In an area over `jointAreaLimitVoxels`, the joint pass's lesions that no plain lesion
+  /// comes within a voxel of are kept when the area holds at most this many of them (default
+  /// 2; 0 = none kept, as before). A small lesion beside a wide one shares its area over the
+  /// joint threshold (T2's 6 mm slices blur them together) and is one or two such lesions
+  /// there; the noise inside a wide T2-bright lesion makes dozens. On the seed-1 benchmark
+  /// cohort: 5 more lesions of 5–10 mm and 1 under 5 mm for 1 more false positive and 9 more
+  /// split fragments; on 60 studies of seed 2, not tuned on: 4 more of 5–10 mm and 1 of
+  /// 10–20 mm, no more false positives, 1 more split fragment (at no limit, a 100 mm T2-bright
+  /// lesion came apart into 57 fragments).
+  public var jointWideAreaLesions = 2
   /// The channel's regions are kept apart from an enhancing focus of the arterial channel
   /// (`ChannelBoundary`) when at most this share of the region's surface touches it (default
   /// 0.15; 0 = off, regions and foci joined wherever they touch, as before): a dark lesion
@@ -180,7 +190,7 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   private enum CodingKeys: String, CodingKey {
     case k, growFraction, smoothingSigmaMM, backgroundSigmaMM, vesselVenousExcess, vesselVenousRatio, capsuleMarginVoxels
     case minimumVoxels, minimumContrast, markersWithoutCore, coreFactor, minimumT2Contrast, jointLevel, jointSmoothingSigmaMM, firstOrderLevel
-    case exclusionPasses, halfContrastLayers, arterialDarkness, fusedLevel, t2NotVesselZ, jointAreaLimitVoxels
+    case exclusionPasses, halfContrastLayers, arterialDarkness, fusedLevel, t2NotVesselZ, jointAreaLimitVoxels, jointWideAreaLesions
     case neighbourContact, neighbourFocusVoxels, vesselRegionVenousRatio, vesselRegionT2Ratio, vesselRegionMaximumVoxels, capsuleBandShare, vesselRegionArterialFoci
     case smallRegionVoxels, smallRegionMeanScore
   }
@@ -218,6 +228,8 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
     neighbourContact = try c.decodeIfPresent(Double.self, forKey: .neighbourContact) ?? 0
     neighbourFocusVoxels = try c.decodeIfPresent(Int.self, forKey: .neighbourFocusVoxels) ?? d.neighbourFocusVoxels
     jointAreaLimitVoxels = try c.decodeIfPresent(Int.self, forKey: .jointAreaLimitVoxels) ?? 0
+    // Absent means none: older files left wide areas to the plain pass.
+    jointWideAreaLesions = try c.decodeIfPresent(Int.self, forKey: .jointWideAreaLesions) ?? 0
     // Absent means off: older files kept vein-like regions.
     vesselRegionVenousRatio = try c.decodeIfPresent(Double.self, forKey: .vesselRegionVenousRatio) ?? 0
     vesselRegionT2Ratio = try c.decodeIfPresent(Double.self, forKey: .vesselRegionT2Ratio) ?? d.vesselRegionT2Ratio
@@ -513,10 +525,11 @@ struct HypointenseMaps: Sendable {
   /// Adds to `plain` (the plain pass's lesions, nil for none) the lesions of the joint pass
   /// (`joint`, found on the `combined` score) that no plain lesion touches or comes within a
   /// voxel of, and that lie in an area of the combined score over 1 (26-connected) of at most
-  /// `areaLimit` voxels.
+  /// `areaLimit` voxels, or in a wider area that holds at most `wideAreaLesions` such lesions.
   /// `areas`: the labelled areas of `combined` over 1 when the caller has them.
   static func addJointPass(
-    _ joint: [UInt8], combined: [Float], to plain: inout [UInt8]?, dims: SIMD3<Int>, areaLimit: Int, areas: ComponentLabels? = nil
+    _ joint: [UInt8], combined: [Float], to plain: inout [UInt8]?, dims: SIMD3<Int>, areaLimit: Int, wideAreaLesions: Int = 0,
+    areas: ComponentLabels? = nil
   ) {
     let box = Grid(dims: dims, spacingMM: SIMD3(1, 1, 1))
     let found = ConnectedComponents.label(Volume(grid: box, voxels: joint), connectivity: .corners26)
@@ -529,9 +542,14 @@ struct HypointenseMaps: Sendable {
     }
     let area = areas ?? Self.areas(of: combined, dims: dims)
     let areaIDs = area.labels.labels32
+    // The wide area each lesion lies in (0: none). A lesion is over 1 throughout, so in one area.
+    var wideArea = [Int](repeating: 0, count: found.count + 1)
     for n in 0..<joint.count where ids[n] != 0 && areaIDs[n] != 0 && area.voxelCounts[Int(areaIDs[n]) - 1] > areaLimit {
-      rejected[Int(ids[n])] = true
+      wideArea[Int(ids[n])] = Int(areaIDs[n])
     }
+    var lesionsIn = [Int](repeating: 0, count: area.count + 1)
+    for id in 1...found.count where wideArea[id] != 0 && !rejected[id] { lesionsIn[wideArea[id]] += 1 }
+    for id in 1...found.count where wideArea[id] != 0 && lesionsIn[wideArea[id]] > wideAreaLesions { rejected[id] = true }
     var merged = plain ?? [UInt8](repeating: 0, count: joint.count)
     for n in 0..<joint.count where ids[n] != 0 && !rejected[Int(ids[n])] { merged[n] = 1 }
     plain = merged
@@ -846,12 +864,16 @@ struct HypointenseMaps: Sendable {
     }
     var regions = lesionRegions(of: score)
     if let combined {
-      // Areas over the limit can give nothing, and areas over 1 never share a basin, a
-      // region or a trim, so the pass runs on the small areas alone (the same lesions, for
-      // far fewer voxels: wide lesions are most of the score over 1).
-      let (small, areas) = Self.smallAreas(of: combined, dims: dims, limit: settings.jointAreaLimitVoxels)
+      // Without lesions kept in wide areas, areas over the limit can give nothing, and areas
+      // over 1 never share a basin, a region or a trim, so the pass runs on the small areas
+      // alone (the same lesions, for far fewer voxels: wide lesions are most of the score over 1).
+      let wide = settings.jointWideAreaLesions
+      let (small, areas) =
+        wide > 0
+        ? (combined, Self.areas(of: combined, dims: dims)) : Self.smallAreas(of: combined, dims: dims, limit: settings.jointAreaLimitVoxels)
       if let joint = lesionRegions(of: small) {
-        Self.addJointPass(joint, combined: combined, to: &regions, dims: dims, areaLimit: settings.jointAreaLimitVoxels, areas: areas)
+        Self.addJointPass(
+          joint, combined: combined, to: &regions, dims: dims, areaLimit: settings.jointAreaLimitVoxels, wideAreaLesions: wide, areas: areas)
       }
     }
     guard var regions else { return }

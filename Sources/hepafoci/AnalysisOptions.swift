@@ -48,6 +48,8 @@ struct AnalysisOptions: ParsableArguments {
   var hypointenseT2NotVessel = 3.0
   @Option(help: "Hypointense channel with a T2: the joint and fused scores find lesions in a pass of their own, kept clear of the plain pass's lesions and in areas of at most this many voxels (0 = merged into the plain score where no plain voxel passes).")
   var hypointenseJointArea = 5000
+  @Option(help: "Hypointense channel with a T2: in an area over --hypointense-joint-area, the joint pass's lesions clear of the plain pass's are kept when the area holds at most this many (0 = none kept).")
+  var hypointenseJointWideLesions = 2
   @Option(help: "Hypointense channel: a region touching an enhancing focus along at most this share of its surface (and not overlapping it) is kept apart from it, a lesion beside its neighbour (0 = off: joined wherever they touch).")
   var hypointenseNeighbourContact = 0.15
   @Option(help: "Hypointense channel: enhancing foci under this many voxels are not neighbours to keep apart from (see --hypointense-neighbour-contact).")
@@ -90,8 +92,8 @@ struct AnalysisOptions: ParsableArguments {
     where !(0...1).contains(value) {
       throw ValidationError("\(name) must be within 0...1.")
     }
-    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseSmallVoxels >= 0, hypointenseSmallScore >= 0, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, hypointenseFused >= 0, hypointenseT2NotVessel >= 0, hypointenseJointArea >= 0, hypointenseNeighbourFocus >= 1, hypointenseVesselVenous >= 0, hypointenseVesselT2 >= 0, hypointenseVesselMaxVoxels >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
-      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing, --hypointense-t2-contrast, --hypointense-fused, --hypointense-t2-not-vessel, --hypointense-joint-area, --hypointense-vessel-venous, --hypointense-vessel-t2, --hypointense-vessel-max-voxels, --hypointense-small-voxels and --hypointense-small-score not negative, --hypointense-grow within (0, 1], --hypointense-core, --hypointense-min-voxels, --hypointense-neighbour-focus and --hypointense-passes at least 1.")
+    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseSmallVoxels >= 0, hypointenseSmallScore >= 0, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, hypointenseFused >= 0, hypointenseT2NotVessel >= 0, hypointenseJointArea >= 0, hypointenseJointWideLesions >= 0, hypointenseNeighbourFocus >= 1, hypointenseVesselVenous >= 0, hypointenseVesselT2 >= 0, hypointenseVesselMaxVoxels >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
+      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing, --hypointense-t2-contrast, --hypointense-fused, --hypointense-t2-not-vessel, --hypointense-joint-area, --hypointense-joint-wide-lesions, --hypointense-vessel-venous, --hypointense-vessel-t2, --hypointense-vessel-max-voxels, --hypointense-small-voxels and --hypointense-small-score not negative, --hypointense-grow within (0, 1], --hypointense-core, --hypointense-min-voxels, --hypointense-neighbour-focus and --hypointense-passes at least 1.")
     }
     guard ovalAxisRatio >= 1, lobulatedConvexity > 0, lobulatedRoughness > 0, irregularRoughness > 0, blurredEdge > 0, capsuleContact >= 0, shuntMaxDiameter > 0 else {
       throw ValidationError(
@@ -137,6 +139,7 @@ struct AnalysisOptions: ParsableArguments {
       h.fusedLevel = hypointenseFused
       h.t2NotVesselZ = hypointenseT2NotVessel
       h.jointAreaLimitVoxels = hypointenseJointArea
+      h.jointWideAreaLesions = hypointenseJointWideLesions
       h.neighbourContact = hypointenseNeighbourContact
       h.neighbourFocusVoxels = hypointenseNeighbourFocus
       h.vesselRegionVenousRatio = hypointenseVesselVenous

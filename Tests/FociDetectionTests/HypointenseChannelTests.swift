@@ -116,6 +116,7 @@ import _FociTestSupport
     #expect(partial.vesselRegionVenousRatio == 0 && !partial.vesselRegionArterialFoci && partial.capsuleBandShare == 0, "nor the region vein and capsule band tests")
     #expect(!partial.firstOrderLevel, "a file from before the first-order level used the mean")
     #expect(partial.smallRegionVoxels == 0 && partial.smallestRegionVoxels == partial.minimumVoxels, "nor small regions")
+    #expect(partial.jointWideAreaLesions == 0, "nor joint lesions in wide areas")
     #expect(throws: DecodingError.self) { try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"capsuleMarginVoxels": [1]}"#.utf8)) }
   }
 
@@ -379,6 +380,26 @@ import _FociTestSupport
     var wide: [UInt8]? = mask([2...4])
     HypointenseMaps.addJointPass(joint, combined: combined, to: &wide, dims: dims, areaLimit: 6)
     #expect(wide == mask([2...4, 9...10, 14...17]))
+  }
+
+  @Test func aWideAreaKeepsItsJointLesionsOnlyWhenFew() {
+    // A row of 30 voxels. Areas over 1: 0–12 (wide) and 16–29 (wide). The first holds a plain
+    // lesion (1–3) and, clear of it, one joint lesion (7–9); the second three joint lesions
+    // (17–18, 21–22, 25–27) and no plain one. A joint lesion touching the plain one (4–5)
+    // never counts.
+    let dims = SIMD3(30, 1, 1)
+    func mask(_ ranges: [ClosedRange<Int>]) -> [UInt8] { (0..<30).map { n in ranges.contains { $0.contains(n) } ? 1 : 0 } }
+    let joint = mask([4...5, 7...9, 17...18, 21...22, 25...27])
+    let combined: [Float] = (0..<30).map { n in [0...12, 16...29].contains { $0.contains(n) } ? 1.5 : 0.5 }
+    func pass(_ lesions: Int) -> [UInt8]? {
+      var plain: [UInt8]? = mask([1...3])
+      HypointenseMaps.addJointPass(joint, combined: combined, to: &plain, dims: dims, areaLimit: 5, wideAreaLesions: lesions)
+      return plain
+    }
+    #expect(pass(0) == mask([1...3]), "none: wide areas are the plain pass's")
+    #expect(pass(1) == mask([1...3, 7...9]), "one: the lone lesion beside the plain one")
+    #expect(pass(2) == mask([1...3, 7...9]), "the area of three is noise, whatever the share")
+    #expect(pass(3) == mask([1...3, 7...9, 17...18, 21...22, 25...27]), "three allowed: all")
   }
 
   @Test func smallAreasKeepTheScoreOfAreasUpToTheLimitOnly() {
