@@ -50,6 +50,10 @@ struct AnalysisOptions: ParsableArguments {
   var hypointenseJointArea = 5000
   @Option(help: "Hypointense channel with a T2: in an area over --hypointense-joint-area, the joint pass's lesions clear of the plain pass's are kept when the area holds at most this many (0 = none kept).")
   var hypointenseJointWideLesions = 2
+  @Option(help: "Hypointense channel: a lesion core holding peaks that each rise this factor over the level where they part is split into one watershed marker per peak (0 = off).")
+  var hypointenseCoreSplit = 1.25
+  @Option(help: "Hypointense channel: the fewest voxels a peak holds where it parts, to split a core (see --hypointense-core-split).")
+  var hypointenseCoreSplitVoxels = 3
   @Option(help: "Hypointense channel: a region touching an enhancing focus along at most this share of its surface (and not overlapping it) is kept apart from it, a lesion beside its neighbour (0 = off: joined wherever they touch).")
   var hypointenseNeighbourContact = 0.15
   @Option(help: "Hypointense channel: enhancing foci under this many voxels are not neighbours to keep apart from (see --hypointense-neighbour-contact).")
@@ -92,8 +96,8 @@ struct AnalysisOptions: ParsableArguments {
     where !(0...1).contains(value) {
       throw ValidationError("\(name) must be within 0...1.")
     }
-    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseSmallVoxels >= 0, hypointenseSmallScore >= 0, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, hypointenseFused >= 0, hypointenseT2NotVessel >= 0, hypointenseJointArea >= 0, hypointenseJointWideLesions >= 0, hypointenseNeighbourFocus >= 1, hypointenseVesselVenous >= 0, hypointenseVesselT2 >= 0, hypointenseVesselMaxVoxels >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
-      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing, --hypointense-t2-contrast, --hypointense-fused, --hypointense-t2-not-vessel, --hypointense-joint-area, --hypointense-joint-wide-lesions, --hypointense-vessel-venous, --hypointense-vessel-t2, --hypointense-vessel-max-voxels, --hypointense-small-voxels and --hypointense-small-score not negative, --hypointense-grow within (0, 1], --hypointense-core, --hypointense-min-voxels, --hypointense-neighbour-focus and --hypointense-passes at least 1.")
+    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseSmallVoxels >= 0, hypointenseSmallScore >= 0, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, hypointenseFused >= 0, hypointenseT2NotVessel >= 0, hypointenseJointArea >= 0, hypointenseJointWideLesions >= 0, hypointenseCoreSplit == 0 || hypointenseCoreSplit > 1, hypointenseCoreSplitVoxels >= 1, hypointenseNeighbourFocus >= 1, hypointenseVesselVenous >= 0, hypointenseVesselT2 >= 0, hypointenseVesselMaxVoxels >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
+      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing, --hypointense-t2-contrast, --hypointense-fused, --hypointense-t2-not-vessel, --hypointense-joint-area, --hypointense-joint-wide-lesions, --hypointense-vessel-venous, --hypointense-vessel-t2, --hypointense-vessel-max-voxels, --hypointense-small-voxels and --hypointense-small-score not negative, --hypointense-grow within (0, 1], --hypointense-core, --hypointense-min-voxels, --hypointense-neighbour-focus, --hypointense-core-split-voxels and --hypointense-passes at least 1, --hypointense-core-split 0 or over 1.")
     }
     guard ovalAxisRatio >= 1, lobulatedConvexity > 0, lobulatedRoughness > 0, irregularRoughness > 0, blurredEdge > 0, capsuleContact >= 0, shuntMaxDiameter > 0 else {
       throw ValidationError(
@@ -140,6 +144,8 @@ struct AnalysisOptions: ParsableArguments {
       h.t2NotVesselZ = hypointenseT2NotVessel
       h.jointAreaLimitVoxels = hypointenseJointArea
       h.jointWideAreaLesions = hypointenseJointWideLesions
+      h.coreSplitRatio = hypointenseCoreSplit
+      h.coreSplitVoxels = hypointenseCoreSplitVoxels
       h.neighbourContact = hypointenseNeighbourContact
       h.neighbourFocusVoxels = hypointenseNeighbourFocus
       h.vesselRegionVenousRatio = hypointenseVesselVenous

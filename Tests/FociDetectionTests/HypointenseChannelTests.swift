@@ -117,6 +117,7 @@ import _FociTestSupport
     #expect(!partial.firstOrderLevel, "a file from before the first-order level used the mean")
     #expect(partial.smallRegionVoxels == 0 && partial.smallestRegionVoxels == partial.minimumVoxels, "nor small regions")
     #expect(partial.jointWideAreaLesions == 0, "nor joint lesions in wide areas")
+    #expect(partial.coreSplitRatio == 0 && partial.coreSplitVoxels == 3, "nor split cores")
     #expect(throws: DecodingError.self) { try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"capsuleMarginVoxels": [1]}"#.utf8)) }
   }
 

@@ -109,14 +109,15 @@ struct AnalyzeCommandTests {
     try expectRejected("vein", "--hypointense-vessel-t2", "-0.5", saying: "--hypointense-vessel-t2")
     try expectRejected("small", "--hypointense-small-score", "-1", saying: "--hypointense-small-score")
     try expectRejected("wide", "--hypointense-joint-wide-lesions", "-1", saying: "--hypointense-joint-wide-lesions")
+    try expectRejected("split", "--hypointense-core-split", "0.9", saying: "--hypointense-core-split 0 or over 1")
     // The vein test's and the small regions' settings reach lesions.json.
     let custom = try CLI.run(["analyze", dir, "--out", folder.file("veins"), "--hypointense-vessel-venous", "1.1", "--hypointense-vessel-max-voxels", "50", "--hypointense-small-voxels", "7",
-      "--hypointense-joint-wide-lesions", "3", "--json"])
+      "--hypointense-joint-wide-lesions", "3", "--hypointense-core-split", "1.5", "--json"])
     let document = try JSONSerialization.jsonObject(with: Data(custom.stdout.utf8)) as! [String: Any]
     let channel = ((document["settings"] as! [String: Any])["detection"] as! [String: Any])["hypointense"] as! [String: Any]
     #expect(channel["vesselRegionVenousRatio"] as? Double == 1.1 && channel["vesselRegionMaximumVoxels"] as? Int == 50, "\(channel)")
     #expect(channel["smallRegionVoxels"] as? Int == 7 && channel["smallRegionMeanScore"] as? Double == 1.4, "\(channel)")
-    #expect(channel["jointWideAreaLesions"] as? Int == 3, "\(channel)")
+    #expect(channel["jointWideAreaLesions"] as? Int == 3 && channel["coreSplitRatio"] as? Double == 1.5, "\(channel)")
   }
 
   @Test("bad studies: an error naming the file, its exit code, and no output")
