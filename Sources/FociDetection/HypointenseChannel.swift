@@ -142,9 +142,12 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   /// and the watershed then gave both one basin. On the seed-1 benchmark cohort: 5 more
   /// lesions of 5–10 mm, 2 of 10–20 mm, 4 of ≥ 20 mm (merged 4 → 1), 1 fewer under 5 mm, no
   /// more false positives, 6 more split fragments; on 60 studies of seed 2, not tuned on: 5
-  /// more of 5–10 mm, 2 of 10–20 mm, 4 of ≥ 20 mm, 2 more false positives (steps of 1.15 and
-  /// 1.5 found fewer; parts of 2 or 5 voxels the same within one lesion).
+  /// more of 5–10 mm, 2 of 10–20 mm, 4 of ≥ 20 mm, 2 more false positives (split in the joint
+  /// pass alone, steps of 1.15 and 1.5 found fewer than 1.25; parts of 2 or 5 voxels the same
+  /// within one lesion).
   public var coreSplitRatio = 1.25
+  /// The fewest voxels each peak holds at the level where it parts from the other, for
+  /// `coreSplitRatio` (default 3; under 1 counts as 1).
   public var coreSplitVoxels = 3
   /// The channel's regions are kept apart from an enhancing focus of the arterial channel
   /// (`ChannelBoundary`) when at most this share of the region's surface touches it (default

@@ -100,9 +100,11 @@ enum MarkerWatershed {
     var active = members.filter { score[$0] > level }
     var level = level * ratio
     let plane = dims.x * dims.y
+    let least = max(minimumVoxels, 1)
     while true {
       active.removeAll { score[$0] <= level }
-      guard active.count >= 2 * minimumVoxels else { break }
+      // Fewer voxels than two peaks need: nothing left to split at this level or above.
+      guard active.count >= 2 * least else { break }
       var lo = dims, hi = SIMD3<Int>(repeating: -1)
       for n in active {
         let v = SIMD3(n % dims.x, (n / dims.x) % dims.y, n / plane)
@@ -125,7 +127,7 @@ enum MarkerWatershed {
           peak[p] = max(peak[p], score[n])
           owner[p] = Int(markers[n])
         }
-        let counts = (0...parts.count).map { p in p > 0 && parts.voxelCounts[p - 1] >= minimumVoxels && peak[p] >= level * ratio }
+        let counts = (0...parts.count).map { p in p > 0 && parts.voxelCounts[p - 1] >= least && peak[p] >= level * ratio }
         var peaks = [Int](repeating: 0, count: markerCount + 1)
         for p in 1...parts.count where counts[p] { peaks[owner[p]] += 1 }
         if peaks.contains(where: { $0 >= 2 }) {

@@ -86,6 +86,10 @@ import _FociTestSupport
     m = Self.markers(narrow, over: 2, dims: dims)
     #expect(MarkerWatershed.splitPeaks(&m, over: 2, score: narrow, dims: dims, ratio: 1.25, minimumVoxels: 2) == 3)
     #expect(Self.groups(m) == [[2, 3, 4], [7, 8]])
+    // Under 1 voxel counts as 1: single-voxel peaks may part, and the levels still end.
+    m = Self.markers(narrow, over: 2, dims: dims)
+    _ = MarkerWatershed.splitPeaks(&m, over: 2, score: narrow, dims: dims, ratio: 1.25, minimumVoxels: 0)
+    #expect(Self.groups(m) == [[2, 3, 4], [7, 8]])
     // B rises from the saddle (2.6) to 3.3 only: under a step (3.125 · 1.25) above where it
     // parts, so noise-like, and the core stays one marker.
     let (shallow, _) = Self.row([0, 3, 6, 6, 6, 3, 2.6, 3.3, 3.3, 3.3, 2.5])
