@@ -127,12 +127,12 @@ enum MarkerWatershed {
           peak[p] = max(peak[p], score[n])
           owner[p] = Int(markers[n])
         }
-        let counts = (0...parts.count).map { p in p > 0 && parts.voxelCounts[p - 1] >= least && peak[p] >= level * ratio }
+        let qualifies = (0...parts.count).map { p in p > 0 && parts.voxelCounts[p - 1] >= least && peak[p] >= level * ratio }
         var peaks = [Int](repeating: 0, count: markerCount + 1)
-        for p in 1...parts.count where counts[p] { peaks[owner[p]] += 1 }
+        for p in 1...parts.count where qualifies[p] { peaks[owner[p]] += 1 }
         if peaks.contains(where: { $0 >= 2 }) {
           var renamed = [UInt32](repeating: 0, count: parts.count + 1)
-          for p in 1...parts.count where counts[p] && peaks[owner[p]] >= 2 {
+          for p in 1...parts.count where qualifies[p] && peaks[owner[p]] >= 2 {
             markerCount += 1
             renamed[p] = UInt32(markerCount)
           }

@@ -31,28 +31,11 @@ import _FociTestSupport
     while true {
       let above = set.filter { score[$0] > level }
       guard above.count >= 2 * least else { return [set] }
-      // Parts of `above`, by a flood over 26-neighbours.
-      let members = Set(above)
-      var seen = Set<Int>()
-      var parts: [[Int]] = []
-      for start in above where !seen.contains(start) {
-        var part = [start], stack = [start]
-        seen.insert(start)
-        while let n = stack.popLast() {
-          let (i, j, k) = (n % dims.x, (n / dims.x) % dims.y, n / (dims.x * dims.y))
-          for dk in -1...1 { for dj in -1...1 { for di in -1...1 {
-            let (a, b, c) = (i + di, j + dj, k + dk)
-            guard a >= 0, a < dims.x, b >= 0, b < dims.y, c >= 0, c < dims.z else { continue }
-            let m = a + dims.x * (b + dims.y * c)
-            if members.contains(m), !seen.contains(m) {
-              seen.insert(m)
-              part.append(m)
-              stack.append(m)
-            }
-          } } }
-        }
-        parts.append(part.sorted())
-      }
+      // Parts of `above`, by the brute-force flood fill.
+      var mask = [Bool](repeating: false, count: score.count)
+      for n in above { mask[n] = true }
+      let labels = FloodFillOracle.label(mask, dims: dims, connectivity: .corners26).labels
+      let parts = Dictionary(grouping: above) { labels[$0] }.values.map { $0.sorted() }
       let qualifying = parts.filter { part in part.count >= least && part.contains { score[$0] >= level * ratio } }
       if qualifying.count >= 2 {
         return qualifying.flatMap { reference($0, from: level, score: score, dims: dims, ratio: ratio, least: least) }
