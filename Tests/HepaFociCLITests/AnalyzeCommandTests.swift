@@ -110,6 +110,7 @@ struct AnalyzeCommandTests {
     try expectRejected("small", "--hypointense-small-score", "-1", saying: "--hypointense-small-score")
     try expectRejected("wide", "--hypointense-joint-wide-lesions", "-1", saying: "--hypointense-joint-wide-lesions")
     try expectRejected("split", "--hypointense-core-split", "0.9", saying: "--hypointense-core-split 0 or over 1")
+    try expectRejected("split-voxels", "--hypointense-core-split-voxels", "0", saying: "--hypointense-core-split-voxels")
     // The vein test's and the small regions' settings reach lesions.json.
     let custom = try CLI.run(["analyze", dir, "--out", folder.file("veins"), "--hypointense-vessel-venous", "1.1", "--hypointense-vessel-max-voxels", "50", "--hypointense-small-voxels", "7",
       "--hypointense-joint-wide-lesions", "3", "--hypointense-core-split", "1.5", "--json"])
