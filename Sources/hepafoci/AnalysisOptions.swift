@@ -86,23 +86,78 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "Shunt-like: the same share when a T2 is given (T2-bright lesions are never shunt-like).") var shuntBaseShareWithT2 = 0.40
   @Option(help: "Shunt-like: only lesions with a max 3D diameter up to this, mm.") var shuntMaxDiameter = 50.0
 
+  /// What a numeric flag accepts; each check also fails for NaN.
+  enum Range {
+    case positive, notNegative, atLeastOne, unitInterval, unitIntervalAboveZero, zeroOrOverOne
+
+    func accepts(_ v: Double) -> Bool {
+      switch self {
+      case .positive: v > 0
+      case .notNegative: v >= 0
+      case .atLeastOne: v >= 1
+      case .unitInterval: v >= 0 && v <= 1
+      case .unitIntervalAboveZero: v > 0 && v <= 1
+      case .zeroOrOverOne: v == 0 || v > 1
+      }
+    }
+
+    var requirement: String {
+      switch self {
+      case .positive: "be positive"
+      case .notNegative: "not be negative"
+      case .atLeastOne: "be at least 1"
+      case .unitInterval: "be within 0...1"
+      case .unitIntervalAboveZero: "be over 0 and at most 1"
+      case .zeroOrOverOne: "be 0 (off) or over 1"
+      }
+    }
+  }
+
+  /// Every numeric flag with the values it accepts, in the order of `--help`.
+  var rangeChecks: [(flag: String, value: Double, range: Range)] {
+    [
+      ("--k", k, .positive), ("--smoothing", smoothing, .notNegative), ("--min-voxels", Double(minVoxels), .atLeastOne),
+      ("--half-contrast-layers", Double(halfContrastLayers), .notNegative),
+      ("--hypointense-k", hypointenseK, .positive), ("--hypointense-contrast", hypointenseContrast, .notNegative),
+      ("--hypointense-grow", hypointenseGrow, .unitIntervalAboveZero), ("--hypointense-smoothing", hypointenseSmoothing, .notNegative),
+      ("--hypointense-vessel-excess", hypointenseVesselExcess, .notNegative), ("--hypointense-core", hypointenseCore, .atLeastOne),
+      ("--hypointense-min-voxels", Double(hypointenseMinVoxels), .atLeastOne),
+      ("--hypointense-small-voxels", Double(hypointenseSmallVoxels), .notNegative),
+      ("--hypointense-small-score", hypointenseSmallScore, .notNegative), ("--hypointense-joint", hypointenseJoint, .notNegative),
+      ("--hypointense-joint-smoothing", hypointenseJointSmoothing, .notNegative),
+      ("--hypointense-passes", Double(hypointensePasses), .atLeastOne),
+      ("--hypointense-t2-contrast", hypointenseT2Contrast, .notNegative), ("--hypointense-fused", hypointenseFused, .notNegative),
+      ("--hypointense-t2-not-vessel", hypointenseT2NotVessel, .notNegative),
+      ("--hypointense-joint-area", Double(hypointenseJointArea), .notNegative),
+      ("--hypointense-joint-wide-lesions", Double(hypointenseJointWideLesions), .notNegative),
+      ("--hypointense-core-split", hypointenseCoreSplit, .zeroOrOverOne),
+      ("--hypointense-core-split-voxels", Double(hypointenseCoreSplitVoxels), .atLeastOne),
+      ("--hypointense-neighbour-contact", hypointenseNeighbourContact, .unitInterval),
+      ("--hypointense-neighbour-focus", Double(hypointenseNeighbourFocus), .atLeastOne),
+      ("--hypointense-vessel-venous", hypointenseVesselVenous, .notNegative), ("--hypointense-vessel-t2", hypointenseVesselT2, .notNegative),
+      ("--hypointense-vessel-max-voxels", Double(hypointenseVesselMaxVoxels), .notNegative),
+      ("--hypointense-capsule-band", hypointenseCapsuleBand, .unitInterval),
+      ("--max-shift", maxShift, .positive), ("--min-peak", minPeak, .unitInterval), ("--signal-cutoff", signalCutoff, .positive),
+      ("--avascular-k", avascularK, .positive), ("--small-diameter", smallDiameter, .notNegative),
+      ("--blood-products-share", bloodProductsShare, .unitInterval), ("--irregular-solidity", irregularSolidity, .unitInterval),
+      ("--irregular-roughness", irregularRoughness, .positive), ("--oval-axis-ratio", ovalAxisRatio, .atLeastOne),
+      ("--lobulated-roughness", lobulatedRoughness, .positive), ("--lobulated-convexity", lobulatedConvexity, .positive),
+      ("--blurred-edge", blurredEdge, .positive), ("--capsule-contact", capsuleContact, .notNegative),
+      ("--shunt-base-share", shuntBaseShare, .unitInterval), ("--shunt-base-share-with-t2", shuntBaseShareWithT2, .unitInterval),
+      ("--shunt-max-diameter", shuntMaxDiameter, .positive),
+    ]
+  }
+
+  /// Rejects the first flag out of its range, naming it, what it must be and the value given.
   func validate() throws {
-    guard minVoxels >= 1 else { throw ValidationError("--min-voxels must be at least 1.") }
-    guard halfContrastLayers >= 0 else { throw ValidationError("--half-contrast-layers must not be negative.") }
-    guard k > 0, smoothing >= 0, maxShift > 0, (0...1).contains(minPeak), signalCutoff > 0, avascularK > 0 else {
-      throw ValidationError("--k, --signal-cutoff and --avascular-k must be positive, --smoothing not negative, --min-peak within 0...1.")
+    for check in rangeChecks where !check.range.accepts(check.value) {
+      throw ValidationError("\(check.flag) must \(check.range.requirement) (got \(Self.shown(check.value))).")
     }
-    for (name, value) in [("--blood-products-share", bloodProductsShare), ("--irregular-solidity", irregularSolidity), ("--shunt-base-share", shuntBaseShare), ("--shunt-base-share-with-t2", shuntBaseShareWithT2), ("--hypointense-neighbour-contact", hypointenseNeighbourContact), ("--hypointense-capsule-band", hypointenseCapsuleBand)]
-    where !(0...1).contains(value) {
-      throw ValidationError("\(name) must be within 0...1.")
-    }
-    guard hypointenseK > 0, hypointenseContrast >= 0, hypointenseSmoothing >= 0, hypointenseVesselExcess >= 0, hypointenseCore >= 1, hypointenseMinVoxels >= 1, hypointenseSmallVoxels >= 0, hypointenseSmallScore >= 0, hypointenseJoint >= 0, hypointenseJointSmoothing >= 0, hypointenseT2Contrast >= 0, hypointenseFused >= 0, hypointenseT2NotVessel >= 0, hypointenseJointArea >= 0, hypointenseJointWideLesions >= 0, hypointenseCoreSplit == 0 || hypointenseCoreSplit > 1, hypointenseCoreSplitVoxels >= 1, hypointenseNeighbourFocus >= 1, hypointenseVesselVenous >= 0, hypointenseVesselT2 >= 0, hypointenseVesselMaxVoxels >= 0, (0...1).contains(hypointenseGrow), hypointenseGrow > 0, hypointensePasses >= 1 else {
-      throw ValidationError("--hypointense-k must be positive, --hypointense-contrast, --hypointense-smoothing and --hypointense-vessel-excess not negative, --hypointense-joint, --hypointense-joint-smoothing, --hypointense-t2-contrast, --hypointense-fused, --hypointense-t2-not-vessel, --hypointense-joint-area, --hypointense-joint-wide-lesions, --hypointense-vessel-venous, --hypointense-vessel-t2, --hypointense-vessel-max-voxels, --hypointense-small-voxels and --hypointense-small-score not negative, --hypointense-grow within (0, 1], --hypointense-core, --hypointense-min-voxels, --hypointense-neighbour-focus, --hypointense-core-split-voxels and --hypointense-passes at least 1, --hypointense-core-split 0 or over 1.")
-    }
-    guard ovalAxisRatio >= 1, lobulatedConvexity > 0, lobulatedRoughness > 0, irregularRoughness > 0, blurredEdge > 0, capsuleContact >= 0, shuntMaxDiameter > 0 else {
-      throw ValidationError(
-        "--oval-axis-ratio must be at least 1, --lobulated-convexity, --lobulated-roughness, --irregular-roughness, --blurred-edge and --shunt-max-diameter positive, --capsule-contact not negative.")
-    }
+  }
+
+  /// A value as the user would have typed it: integers without a decimal point.
+  static func shown(_ v: Double) -> String {
+    v.isFinite && v == v.rounded() && Swift.abs(v) < 1e15 ? String(Int(v)) : String(v)
   }
 
   var settings: AnalysisSettings {

@@ -109,8 +109,8 @@ struct AnalyzeCommandTests {
     try expectRejected("vein", "--hypointense-vessel-t2", "-0.5", saying: "--hypointense-vessel-t2")
     try expectRejected("small", "--hypointense-small-score", "-1", saying: "--hypointense-small-score")
     try expectRejected("wide", "--hypointense-joint-wide-lesions", "-1", saying: "--hypointense-joint-wide-lesions")
-    try expectRejected("split", "--hypointense-core-split", "0.9", saying: "--hypointense-core-split 0 or over 1")
-    try expectRejected("split-voxels", "--hypointense-core-split-voxels", "0", saying: "--hypointense-core-split-voxels")
+    try expectRejected("split", "--hypointense-core-split", "0.9", saying: "--hypointense-core-split must be 0 (off) or over 1 (got 0.9)")
+    try expectRejected("split-voxels", "--hypointense-core-split-voxels", "0", saying: "--hypointense-core-split-voxels must be at least 1 (got 0)")
     // The vein test's and the small regions' settings reach lesions.json.
     let custom = try CLI.run(["analyze", dir, "--out", folder.file("veins"), "--hypointense-vessel-venous", "1.1", "--hypointense-vessel-max-voxels", "50", "--hypointense-small-voxels", "7",
       "--hypointense-joint-wide-lesions", "3", "--hypointense-core-split", "1.5", "--json"])
@@ -119,6 +119,43 @@ struct AnalyzeCommandTests {
     #expect(channel["vesselRegionVenousRatio"] as? Double == 1.1 && channel["vesselRegionMaximumVoxels"] as? Int == 50, "\(channel)")
     #expect(channel["smallRegionVoxels"] as? Int == 7 && channel["smallRegionMeanScore"] as? Double == 1.4, "\(channel)")
     #expect(channel["jointWideAreaLesions"] as? Int == 3 && channel["coreSplitRatio"] as? Double == 1.5, "\(channel)")
+  }
+
+  @Test("each numeric flag out of range is named alone, with its requirement and the value given")
+  func rangeMessages() throws {
+    // (flag, a value out of range, the requirement the message states); no study is needed, as
+    // the options are checked before anything is read.
+    let cases: [(String, String, String)] = [
+      ("--k", "0", "be positive"), ("--smoothing", "-1", "not be negative"), ("--min-voxels", "0", "be at least 1"),
+      ("--half-contrast-layers", "-1", "not be negative"), ("--hypointense-k", "-2", "be positive"),
+      ("--hypointense-contrast", "-0.1", "not be negative"), ("--hypointense-grow", "0", "be over 0 and at most 1"),
+      ("--hypointense-grow", "1.5", "be over 0 and at most 1"), ("--hypointense-smoothing", "-1", "not be negative"),
+      ("--hypointense-vessel-excess", "-1", "not be negative"), ("--hypointense-core", "0.5", "be at least 1"),
+      ("--hypointense-min-voxels", "0", "be at least 1"), ("--hypointense-small-voxels", "-1", "not be negative"),
+      ("--hypointense-joint", "-1", "not be negative"), ("--hypointense-joint-smoothing", "-1", "not be negative"),
+      ("--hypointense-passes", "0", "be at least 1"), ("--hypointense-t2-contrast", "-1", "not be negative"),
+      ("--hypointense-fused", "-1", "not be negative"), ("--hypointense-t2-not-vessel", "-1", "not be negative"),
+      ("--hypointense-joint-area", "-1", "not be negative"), ("--hypointense-neighbour-focus", "0", "be at least 1"),
+      ("--hypointense-vessel-venous", "-1", "not be negative"), ("--hypointense-vessel-max-voxels", "-1", "not be negative"),
+      ("--max-shift", "0", "be positive"), ("--min-peak", "1.5", "be within 0...1"), ("--signal-cutoff", "0", "be positive"),
+      ("--avascular-k", "-3", "be positive"), ("--small-diameter", "-5", "not be negative"),
+      ("--blood-products-share", "2", "be within 0...1"), ("--irregular-roughness", "0", "be positive"),
+      ("--oval-axis-ratio", "0.9", "be at least 1"), ("--lobulated-roughness", "0", "be positive"),
+      ("--lobulated-convexity", "0", "be positive"), ("--blurred-edge", "0", "be positive"),
+      ("--capsule-contact", "-1", "not be negative"), ("--shunt-base-share", "-0.1", "be within 0...1"),
+      ("--shunt-base-share-with-t2", "1.1", "be within 0...1"), ("--shunt-max-diameter", "0", "be positive"),
+      ("--k", "nan", "be positive"),
+    ]
+    for (flag, value, requirement) in cases {
+      let out = folder.file("range")
+      let result = try CLI.run(["analyze", folder.file("absent"), "--out", out, "\(flag)=\(value)"])
+      let expected = "\(flag) must \(requirement) (got \(value))."
+      #expect(result.status == 64 && result.stderr.contains(expected), "\(flag) \(value): \(result.stderr)")
+      // Only the offending flag is named in the message.
+      let line = result.stderr.split(separator: "\n").first { $0.contains(" must ") } ?? ""
+      #expect(line.components(separatedBy: "--").count == 2, "\(flag): \(line)")
+      #expect(!FileManager.default.fileExists(atPath: out))
+    }
   }
 
   @Test("bad studies: an error naming the file, its exit code, and no output")
