@@ -5,6 +5,9 @@ import FociFilters
 import FociMeasurement
 import FociRegistration
 
+/// Detection's intermediate maps, named here so callers of the analysis need not import detection.
+public typealias DiagnosticMap = FociDetection.DiagnosticMap
+
 /// One study from images to measured lesions (SPEC §3–5): detection, motion correction of the
 /// other phases, the parenchyma's reference signal, and every per-lesion and per-study figure.
 public enum StudyAnalysis {
@@ -12,9 +15,14 @@ public enum StudyAnalysis {
   public struct Result: Sendable {
     public var report: StudyReport
     public var labels: LabelVolume
+    /// Detection's intermediate maps on the native grid, when asked for.
+    public var diagnosticMaps: [DiagnosticMap]?
   }
 
-  public static func analyze(_ inputs: StudyInputs, settings: AnalysisSettings = AnalysisSettings()) throws(AnalysisError) -> Result {
+  /// - Parameter diagnostics: also return detection's intermediate maps (`Result.diagnosticMaps`).
+  public static func analyze(
+    _ inputs: StudyInputs, settings: AnalysisSettings = AnalysisSettings(), diagnostics: Bool = false
+  ) throws(AnalysisError) -> Result {
     let grid = inputs.native.grid
     try validate(inputs)
 
@@ -33,7 +41,7 @@ public enum StudyAnalysis {
     do {
       detected = try FocusDetection.detect(
         native: inputs.native, arterial: inputs.arterial, liverMask: inputs.liverMask, venous: inputs.venous,
-        t2: inputs.t2.first?.volume, settings: settings.detection, motionReference: reference)
+        t2: inputs.t2.first?.volume, settings: settings.detection, motionReference: reference, diagnostics: diagnostics)
     } catch .emptyLiverMask {
       throw .emptyLiverMask
     } catch {
@@ -180,7 +188,7 @@ public enum StudyAnalysis {
       detection: DetectionFigures(
         subtractionMedian: statistics.median, subtractionMAD: statistics.mad, threshold: detected.thresholdValue),
       motion: motion, parenchyma: parenchymaFigures, lesions: lesions)
-    return Result(report: report, labels: labels)
+    return Result(report: report, labels: labels, diagnosticMaps: detected.diagnosticMaps)
   }
 
   static func validate(_ inputs: StudyInputs) throws(AnalysisError) {

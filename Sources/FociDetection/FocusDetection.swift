@@ -25,6 +25,8 @@ public enum FocusDetection {
     /// The venous phase aligned to the native one inside the liver's box (and two voxels
     /// around it), if one was given.
     public var venousAligned: Volume<Float>?
+    /// The maps behind the thresholds, when asked for (`Preparation.diagnosticMaps`).
+    public var diagnosticMaps: [DiagnosticMap]?
   }
 
   /// Why a study could not be examined.
@@ -110,9 +112,11 @@ public enum FocusDetection {
   ///     like the arterial phase).
   ///   - t2: a T2 image on any grid (related through world coordinates), which adds T2
   ///     brightness to the hypointense channel.
+  ///   - diagnostics: also return the maps behind the thresholds (`Result.diagnosticMaps`).
   public static func detect(
     native: Volume<Float>, arterial: Volume<Float>, liverMask: Volume<UInt8>, venous: Volume<Float>? = nil,
-    t2: Volume<Float>? = nil, settings: DetectionSettings = DetectionSettings(), motionReference: PhaseCorrelation.Reference? = nil
+    t2: Volume<Float>? = nil, settings: DetectionSettings = DetectionSettings(), motionReference: PhaseCorrelation.Reference? = nil,
+    diagnostics: Bool = false
   ) throws(Failure) -> Result {
     let prepared = try prepare(
       native: native, arterial: arterial, liverMask: liverMask, venous: venous, t2: t2, settings: settings,
@@ -120,7 +124,8 @@ public enum FocusDetection {
     return Result(
       foci: prepared.foci(threshold: settings.threshold), subtraction: prepared.subtraction,
       liverStatistics: prepared.liverStatistics, thresholdValue: prepared.thresholdValue(settings.threshold),
-      motion: prepared.motion, venousMotion: prepared.venousMotion, venousAligned: prepared.venousAligned)
+      motion: prepared.motion, venousMotion: prepared.venousMotion, venousAligned: prepared.venousAligned,
+      diagnosticMaps: diagnostics ? prepared.diagnosticMaps(threshold: settings.threshold) : nil)
   }
 
   /// Motion correction, subtraction, smoothing, the liver's statistics and the hypointense

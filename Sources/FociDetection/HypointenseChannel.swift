@@ -755,8 +755,14 @@ struct HypointenseMaps: Sendable {
   /// `growFraction` in order of decreasing score (a watershed), and a one-voxel cut is made
   /// wherever two basins meet, so the final labelling keeps them apart.
   /// `scale` multiplies both k and the contrast floor (a threshold sweep tightens both).
-  func addCandidates(scale: Double, to candidates: inout [UInt8], fullDims: SIMD3<Int>) {
+  /// The channel's scores at `scale` over its box: the plain score (each image's darkness, or
+  /// T2's brightness, as a share of its seed level; over 1 seeds, over `coreFactor` a core) and,
+  /// when the joint pass runs on its own (`jointAreaLimitVoxels` > 0), the combined score it
+  /// reads (the better of the plain and joint scores; nil otherwise, the joint regions then
+  /// being raised in the plain score).
+  func scores(scale: Double) -> (plain: [Float], combined: [Float]?) {
     let clock = StageClock.start()
+    defer { StageClock.record("hypointense.scores", since: clock) }
     let k = settings.k * scale
     let vessel = Float(1 - settings.vesselVenousRatio), excess = Float(settings.vesselVenousExcess)
     let floor = settings.minimumContrast * scale
@@ -818,7 +824,12 @@ struct HypointenseMaps: Sendable {
         }
       }
     }
-    StageClock.record("hypointense.scores", since: clock)
+    return (score, combined)
+  }
+
+  func addCandidates(scale: Double, to candidates: inout [UInt8], fullDims: SIMD3<Int>) {
+    let (score, combined) = scores(scale: scale)
+    let count = liver.count
     let grow = Float(settings.growFraction)
     let box = Grid(dims: dims, spacingMM: SIMD3(1, 1, 1))
     /// The lesions of a score: markers, the watershed, the minimum size and the trim (nil

@@ -34,6 +34,12 @@ struct Analyze: ParsableCommand {
 
   @Flag(help: "Print the whole lesions.json on standard output instead of the summary.") var json = false
   @Flag(help: "Also draw montage.png and thumbnail.png (see `hepafoci report`).") var report = false
+  @Option(
+    help: ArgumentHelp(
+      "Also write detection's intermediate maps into this folder (created if needed): float32 .nii.gz in the native geometry, and maps.tsv saying what each holds.",
+      discussion: "The subtraction and the arterial score, and with a venous phase the hypointense channel's darkness, T2 brightness and scores; a score over 1 is where a channel seeds.",
+      valueName: "dir"), completion: .directory)
+  var debugMaps: String?
 
   func validate() throws {
     guard study != nil || (native != nil && arterial != nil && liverMask != nil) else {
@@ -48,17 +54,25 @@ struct Analyze: ParsableCommand {
       let files = try StudyFiles(
         folder: study.map(absolute), native: native.map(absolute), arterial: arterial.map(absolute), venous: venous.map(absolute),
         delayed: delayed.map(absolute), t2: t2.map(absolute), adc: adc.map(absolute), liverMask: liverMask.map(absolute))
-      let outcome = try StudyPipeline.run(files, settings: analysis.settings)
+      let outcome = try StudyPipeline.run(files, settings: analysis.settings, diagnostics: debugMaps != nil)
       try ExitStatus.makeOutputFolder(out)
+      // Both folders before any file, so a maps folder that cannot be made leaves no output.
+      if let debugMaps { try ExitStatus.makeOutputFolder(debugMaps) }
       let data = try StudyPipeline.write(outcome, into: out)
       if report {
         let scene = MontageScene(inputs: outcome.inputs, motion: outcome.report.motion, lesions: outcome.report.lesions, labels: outcome.labels)
         try StudyQualityControl.write(scene, title: Report.name(of: study ?? out), into: out)
       }
+      if let debugMaps, let maps = outcome.diagnosticMaps {
+        try StudyPipeline.writeDiagnosticMaps(maps, into: debugMaps)
+      }
       if json {
         print(String(decoding: data, as: UTF8.self))
       } else {
         print(Self.summary(outcome.report, out: out))
+        if let debugMaps, let maps = outcome.diagnosticMaps {
+          print("maps: \(maps.map(\.name).joined(separator: ", ")) in \(debugMaps)")
+        }
       }
     }
   }

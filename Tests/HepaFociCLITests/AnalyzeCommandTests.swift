@@ -121,6 +121,38 @@ struct AnalyzeCommandTests {
     #expect(channel["jointWideAreaLesions"] as? Int == 3 && channel["coreSplitRatio"] as? Double == 1.5, "\(channel)")
   }
 
+  @Test("--debug-maps writes detection's maps in the native geometry with maps.tsv, and changes no lesion")
+  func debugMaps() throws {
+    let (dir, _) = try writeStudy()
+    let plain = try CLI.run(["analyze", dir, "--out", folder.file("plain-maps")])
+    let maps = folder.file("maps/nested")
+    let result = try CLI.run(["analyze", dir, "--out", folder.file("with-maps"), "--debug-maps", maps])
+    #expect(plain.status == 0 && result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("maps: subtraction, arterial_score, native_darkness"), "\(result.stdout)")
+    let labels = try Data(contentsOf: URL(fileURLWithPath: folder.file("with-maps") + "/labels.nii.gz"))
+    #expect(labels == (try Data(contentsOf: URL(fileURLWithPath: folder.file("plain-maps") + "/labels.nii.gz"))))
+    let native = try NIfTIReader.read(dir + "/native.nii.gz")
+    let table = try String(contentsOfFile: maps + "/maps.tsv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t") }
+    #expect(table.first == ["file", "meaning"])
+    let files = table.dropFirst().map { String($0[0]) }
+    // A venous phase and no T2: the channel's maps without T2 brightness.
+    #expect(files == ["subtraction", "arterial_score", "native_darkness", "venous_darkness", "hypointense_score"].map { $0 + ".nii.gz" })
+    for file in files {
+      let image = try NIfTIReader.read(maps + "/" + file)
+      #expect(image.volume.grid == native.volume.grid, "\(file)")
+      #expect(image.header.datatypeCode == 16, "\(file): float32")
+    }
+    // No temporary files are left beside them.
+    let left = try FileManager.default.contentsOfDirectory(atPath: maps).filter { $0.hasPrefix(".") }
+    #expect(left.isEmpty, "\(left)")
+    // A maps folder that cannot be made (a file holds its name): an error naming it, and no output.
+    let blocked = folder.file("blocked")
+    try Data("x".utf8).write(to: URL(fileURLWithPath: blocked))
+    let refused = try CLI.run(["analyze", dir, "--out", folder.file("refused"), "--debug-maps", blocked])
+    #expect(refused.status != 0 && refused.stderr.contains(blocked), "\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder.file("refused") + "/lesions.json"))
+  }
+
   @Test("each numeric flag out of range is named alone, with its requirement and the value given")
   func rangeMessages() throws {
     // (flag, a value out of range, the requirement the message states); no study is needed, as

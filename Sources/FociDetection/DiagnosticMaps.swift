@@ -1,0 +1,71 @@
+import FociCore
+
+/// One intermediate map of detection in the native geometry, for reading why a lesion was or
+/// was not found (`hepafoci analyze --debug-maps`): overlaid on the native phase in a viewer,
+/// a score over 1 is where a channel seeds.
+public struct DiagnosticMap: Sendable {
+  /// A file stem (`arterial_score` → `arterial_score.nii.gz`).
+  public var name: String
+  /// What the values are, in one sentence.
+  public var meaning: String
+  public var volume: Volume<Float>
+}
+
+extension FocusDetection.Preparation {
+  /// The maps behind the thresholds of `foci(threshold:hypointenseScale:)`, all on the native
+  /// grid: the subtraction and its score for both channels, and the hypointense channel's
+  /// darkness, brightness and scores when it runs (0 outside the liver's box). They are the
+  /// values detection compares, not recomputed approximations.
+  public func diagnosticMaps(threshold: DetectionSettings.Threshold, hypointenseScale: Double = 1) -> [DiagnosticMap] {
+    let grid = subtraction.grid
+    let median = Float(liverStatistics.median), limit = Float(thresholdValue(threshold))
+    let span = max(limit - median, Float.leastNormalMagnitude)
+    let arterial = subtraction.voxels.withUnsafeBufferPointer { s in
+      liverMask.voxels.withUnsafeBufferPointer { m in
+        let (sub, mask) = (UncheckedSendable(s), UncheckedSendable(m))
+        return ParallelSlabs.array(count: s.count) { range, out in
+          for n in range { out[n - range.lowerBound] = mask.value[n] != 0 ? (sub.value[n] - median) / span : 0 }
+        }
+      }
+    }
+    var maps = [
+      DiagnosticMap(
+        name: "subtraction", meaning: "the arterial phase after motion correction minus the native phase (smoothed if asked)",
+        volume: subtraction),
+      DiagnosticMap(
+        name: "arterial_score",
+        meaning: "inside the liver: (subtraction − liver median) / (threshold − liver median); over 1 is an enhancing candidate",
+        volume: Volume(grid: grid, voxels: arterial)),
+    ]
+    if let hypointense { maps += hypointense.diagnosticMaps(grid: grid, scale: hypointenseScale) }
+    return maps
+  }
+}
+
+extension HypointenseMaps {
+  /// The channel's maps pasted into `grid` (the native grid): darkness and brightness as the
+  /// scores read them, and the scores at `scale`.
+  func diagnosticMaps(grid: Grid, scale: Double) -> [DiagnosticMap] {
+    let box = VoxelBox(lower: lower, upper: lower &+ dims &- 1, dims: grid.dims)
+    func map(_ name: String, _ meaning: String, _ values: [Float]) -> DiagnosticMap {
+      DiagnosticMap(name: name, meaning: meaning, volume: Volume(grid: grid, voxels: box.paste(values, background: 0)))
+    }
+    let (plain, combined) = scores(scale: scale)
+    var maps = [
+      map("native_darkness", "1 − native / the local parenchyma level, smoothed inside the liver (0.1 = 10 % darker)", nativeDarkness),
+      map("venous_darkness", "1 − venous / the local parenchyma level, smoothed inside the liver", venousDarkness),
+    ]
+    if let t2Brightness {
+      maps.append(map("t2_brightness", "T2 / the local parenchyma level − 1, smoothed inside the liver (sampled through world coordinates)", t2Brightness))
+    }
+    maps.append(
+      map(
+        "hypointense_score",
+        "the channel's plain score: darkness (native off vessels, venous) or T2 brightness over its seed level; over 1 seeds, over the core factor a lesion core",
+        plain))
+    if let combined {
+      maps.append(map("joint_score", "the better of the plain score and the joint T1-and-T2 score, which the joint pass reads", combined))
+    }
+    return maps
+  }
+}
