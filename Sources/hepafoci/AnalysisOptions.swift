@@ -39,6 +39,9 @@ struct AnalysisOptions: ParsableArguments {
   var hypointenseMeanLevel = false
   @Option(help: "Hypointense channel: passes that take obviously dark voxels out of the liver level, so lesions wider than its window show whole (1 = a single pass).")
   var hypointensePasses = 2
+  @Option(
+    help: "Hypointense channel: each exclusion pass also leaves voxels whose unsmoothed native or venous ratio to the level is further from the parenchyma's median than this many robust SDs out of the level (0 = off).")
+  var hypointenseOutlierZ = 0.0
   @Option(help: "Hypointense channel: smallest T2 brightness of a seed against the local liver (0.30 = 30 %).") var hypointenseT2Contrast = 0.30
   @Flag(help: "Hypointense channel: leave arterial-phase darkness out of the joint scores (as versions before 2026-11-30 did).")
   var noHypointenseArterial = false
@@ -126,6 +129,7 @@ struct AnalysisOptions: ParsableArguments {
       ("--hypointense-small-score", hypointenseSmallScore, .notNegative), ("--hypointense-joint", hypointenseJoint, .notNegative),
       ("--hypointense-joint-smoothing", hypointenseJointSmoothing, .notNegative),
       ("--hypointense-passes", Double(hypointensePasses), .atLeastOne),
+      ("--hypointense-outlier-z", hypointenseOutlierZ, .notNegative),
       ("--hypointense-t2-contrast", hypointenseT2Contrast, .notNegative), ("--hypointense-fused", hypointenseFused, .notNegative),
       ("--hypointense-t2-not-vessel", hypointenseT2NotVessel, .notNegative),
       ("--hypointense-joint-area", Double(hypointenseJointArea), .notNegative),
@@ -194,6 +198,7 @@ struct AnalysisOptions: ParsableArguments {
       h.jointSmoothingSigmaMM = hypointenseJointSmoothing
       h.firstOrderLevel = !hypointenseMeanLevel
       h.exclusionPasses = hypointensePasses
+      h.outlierExclusionZ = hypointenseOutlierZ
       h.arterialDarkness = !noHypointenseArterial
       h.fusedLevel = hypointenseFused
       h.t2NotVesselZ = hypointenseT2NotVessel
