@@ -90,7 +90,7 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "Shunt-like: only lesions with a max 3D diameter up to this, mm.") var shuntMaxDiameter = 50.0
 
   /// What a numeric flag accepts; each check also fails for NaN.
-  enum Range {
+  enum FlagRange {
     case positive, notNegative, atLeastOne, unitInterval, unitIntervalAboveZero, zeroOrOverOne
 
     func accepts(_ v: Double) -> Bool {
@@ -117,7 +117,7 @@ struct AnalysisOptions: ParsableArguments {
   }
 
   /// Every numeric flag with the values it accepts, in the order of `--help`.
-  var rangeChecks: [(flag: String, value: Double, range: Range)] {
+  var rangeChecks: [(flag: String, value: Double, range: FlagRange)] {
     [
       ("--k", k, .positive), ("--smoothing", smoothing, .notNegative), ("--min-voxels", Double(minVoxels), .atLeastOne),
       ("--half-contrast-layers", Double(halfContrastLayers), .notNegative),
