@@ -183,4 +183,28 @@ struct GeometryTests {
     #expect(abs(Double(beyond3) / Double(n) - 0.0026998) < 0.0003)
     #expect(beyond4 > 60 && beyond4 < 200)
   }
+
+  @Test("ziggurat pairs: both halves of a draw are standard normal and uncorrelated")
+  func gaussianNoisePairs() {
+    var noise = GaussianNoise(seed: 9, stream: 2)
+    let n = 1_000_000
+    var sums = SIMD2<Double>(), squares = SIMD2<Double>(), product = 0.0
+    var beyond3 = 0
+    for _ in 0..<n {
+      let (a, b) = noise.nextPair()
+      let v = SIMD2(Double(a), Double(b))
+      sums += v
+      squares += v * v
+      product += v.x * v.y
+      if abs(v.x) > 3 { beyond3 += 1 }
+      if abs(v.y) > 3 { beyond3 += 1 }
+    }
+    let mean = sums / Double(n)
+    let variance = squares / Double(n) - mean * mean
+    #expect(abs(mean.x) < 0.005 && abs(mean.y) < 0.005)
+    #expect(abs(variance.x - 1) < 0.007 && abs(variance.y - 1) < 0.007)
+    // The correlation of independent halves has a standard error of 1/√n = 0.001.
+    #expect(abs(product / Double(n) - mean.x * mean.y) < 0.004)
+    #expect(abs(Double(beyond3) / Double(2 * n) - 0.0026998) < 0.0004)
+  }
 }

@@ -7,10 +7,13 @@ import Darwin
 /// Standard normal deviates for voxel noise, by Marsaglia & Tsang's ziggurat (2000, "The
 /// ziggurat method for generating random variables", J. Stat. Softw. 5(8)) with 128 layers.
 ///
-/// About 99 % of draws take one 64-bit random number, a table look-up and a multiply; the
-/// rest fall back to the exact wedge and tail tests, so the distribution is exact, tails
-/// included (truncated tails would hide the rare bright noise voxels a detector must cope
-/// with). The layer index and the value come from disjoint bits of the random number.
+/// Each deviate takes 32 random bits: 7 pick the layer and the other 25 are the signed
+/// abscissa, so one 64-bit number gives two deviates (`nextPair`), which is how the noise loop
+/// draws a voxel's real and imaginary parts. About 99 % of draws need nothing else (a table
+/// look-up and a multiply); the rest fall back to the exact wedge and tail tests, so the
+/// distribution is exact, tails included (truncated tails would hide the rare bright noise
+/// voxels a detector must cope with). 25 bits resolve a layer to 2⁻²⁴ of its width, finer than
+/// the Float each deviate is returned as.
 public struct GaussianNoise: Sendable {
   private var generator: SplitMix64
   private let tables: ZigguratTables
@@ -21,12 +24,25 @@ public struct GaussianNoise: Sendable {
     tables = ZigguratTables.shared
   }
 
+  /// One deviate (from the low half of a fresh 64-bit number).
   @inline(__always)
   public mutating func next() -> Float {
+    deviate(UInt32(truncatingIfNeeded: generator.next()))
+  }
+
+  /// Two independent deviates from one 64-bit number (its low half, then its high half).
+  @inline(__always)
+  public mutating func nextPair() -> (Float, Float) {
     let bits = generator.next()
+    let first = deviate(UInt32(truncatingIfNeeded: bits))
+    return (first, deviate(UInt32(truncatingIfNeeded: bits >> 32)))
+  }
+
+  @inline(__always)
+  private mutating func deviate(_ bits: UInt32) -> Float {
     let layer = Int(bits & 127)
-    let j = Int32(truncatingIfNeeded: bits >> 32)
-    if UInt32(j.magnitude) < tables.k[layer] { return Float(Double(j) * tables.w[layer]) }
+    let j = Int32(bitPattern: bits) >> 7
+    if j.magnitude < tables.k[layer] { return Float(Double(j) * tables.w[layer]) }
     return Float(slow(j, layer))
   }
 
@@ -45,10 +61,10 @@ public struct GaussianNoise: Sendable {
         return j > 0 ? r + tx : -r - tx
       }
       if tables.f[layer] + generator.unit() * (tables.f[layer - 1] - tables.f[layer]) < exp(-0.5 * x * x) { return x }
-      let bits = generator.next()
+      let bits = UInt32(truncatingIfNeeded: generator.next())
       layer = Int(bits & 127)
-      j = Int32(truncatingIfNeeded: bits >> 32)
-      if UInt32(j.magnitude) < tables.k[layer] { return Double(j) * tables.w[layer] }
+      j = Int32(bitPattern: bits) >> 7
+      if j.magnitude < tables.k[layer] { return Double(j) * tables.w[layer] }
     }
   }
 }
@@ -65,7 +81,8 @@ final class ZigguratTables: @unchecked Sendable {
   let f: UnsafePointer<Double>
 
   private init() {
-    let m1 = 2147483648.0
+    // Abscissae are signed 25-bit integers: |j| < 2²⁴.
+    let m1 = 16_777_216.0
     let area = 9.91256303526217e-3
     var dn = ZigguratTables.tailStart, tn = dn
     let q = area / exp(-0.5 * dn * dn)

@@ -22,10 +22,10 @@ enum Acquisition {
     let s = Float(sigma)
     return perSlice(image, grid: grid, seed: seed, stream: stream) { k, noise, input, output in
       let (nx, ny) = (grid.dims.x, grid.dims.y)
-      // A row's noise is drawn first, in the order of a voxel-by-voxel loop (real, then
-      // imaginary part), and the magnitudes follow in loops of their own: the generator's
-      // chain and the square root's latency then no longer wait on each other, and the
-      // magnitude loop vectorises. The values are those of one loop.
+      // A row's noise is drawn first (each voxel's real and imaginary part from one 64-bit
+      // number), and the magnitudes follow in loops of their own: the generator's chain and
+      // the square root's latency then no longer wait on each other, and the magnitude loop
+      // vectorises.
       let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * nx)
       defer { scratch.deallocate() }
       let (real, imaginary, magnitude) = (scratch, scratch + nx, scratch + 2 * nx)
@@ -34,10 +34,7 @@ enum Acquisition {
         for j in 0..<ny {
           let row = factors.y[j] * factors.z[k]
           let base = nx * (j + ny * k)
-          for i in 0..<nx {
-            real[i] = noise.next()
-            imaginary[i] = noise.next()
-          }
+          for i in 0..<nx { (real[i], imaginary[i]) = noise.nextPair() }
           let source = input.baseAddress! + base
           for i in 0..<nx {
             let re = source[i] * fx[i] * row + s * real[i]
