@@ -99,6 +99,17 @@ public final class CompiledSolid: @unchecked Sendable {
   @inline(__always)
   public func distance(_ p: SIMD3<Double>) -> Double { evaluate(root, p) }
 
+  /// The distance's gradient at `p`: exact for a tabulated field (the interpolant's own),
+  /// otherwise by central differences over ±`step` mm.
+  @inline(__always)
+  public func gradient(_ p: SIMD3<Double>, step h: Double) -> SIMD3<Double> {
+    if case .sampled(let field) = ops[root], let g = field._withUnsafeGuaranteedRef({ $0.gradient(p) }) { return g }
+    return SIMD3(
+      distance(p + SIMD3(h, 0, 0)) - distance(p - SIMD3(h, 0, 0)),
+      distance(p + SIMD3(0, h, 0)) - distance(p - SIMD3(0, h, 0)),
+      distance(p + SIMD3(0, 0, h)) - distance(p - SIMD3(0, 0, h))) / (2 * h)
+  }
+
   @inline(__always)
   public func contains(_ p: SIMD3<Double>) -> Bool { evaluate(root, p) < 0 }
 
@@ -180,9 +191,8 @@ public final class CompiledSolid: @unchecked Sendable {
       for c in range { value = Swift.max(value, evaluate(children[c], p)) }
       return value
     case .difference(let a, let b):
-      let da = evaluate(a, p)
-      if da > 0 { return da }
-      return Swift.max(da, -evaluate(b, p))
+      // As `Solid.distance`: the tighter bound outside `a` too.
+      return Swift.max(evaluate(a, p), -evaluate(b, p))
     case .displaced(let child, let range, let lipschitz):
       var noise = 0.0
       for w in range {

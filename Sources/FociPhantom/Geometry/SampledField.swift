@@ -43,34 +43,57 @@ public final class SampledField: @unchecked Sendable {
       }
     }
     let cellDiagonal = Double(step) * h * 3.0.squareRoot()
-    let out = UncheckedSendable(values)
-    let table = coarseValues
-    ParallelSlabs.forEach(count: n.z) { k in
-      let ck = k / step, fk = Double(k % step) / Double(step)
-      for j in 0..<n.y {
-        let cj = j / step, fj = Double(j % step) / Double(step)
-        for i in 0..<n.x {
-          let ci = i / step, fi = Double(i % step) / Double(step)
+    // Per coarse cell: its eight corner values, and whether it lies wholly on one side of the
+    // surface, farther than its diagonal (then its nodes are interpolated).
+    let cells = SIMD3<Int>(coarse.x - 1, coarse.y - 1, coarse.z - 1)
+    var cellCorners = [SIMD8<Double>](repeating: SIMD8(), count: cells.x * cells.y * cells.z)
+    var cellSign = [Double](repeating: 0, count: cellCorners.count)
+    for ck in 0..<cells.z {
+      for cj in 0..<cells.y {
+        for ci in 0..<cells.x {
           var corners = SIMD8<Double>()
           var far = true
           var sign = 0.0
           for c in 0..<8 {
-            let v = table[(ci + (c & 1)) + coarse.x * ((cj + (c >> 1 & 1)) + coarse.y * (ck + (c >> 2 & 1)))]
+            let v = coarseValues[(ci + (c & 1)) + coarse.x * ((cj + (c >> 1 & 1)) + coarse.y * (ck + (c >> 2 & 1)))]
             corners[c] = v
             if abs(v) < cellDiagonal { far = false }
             if c == 0 { sign = v < 0 ? -1 : 1 } else if (v < 0) != (sign < 0) { far = false }
           }
-          let value: Double
-          if far {
-            let x0 = corners[0] + fi * (corners[1] - corners[0]), x1 = corners[2] + fi * (corners[3] - corners[2])
-            let x2 = corners[4] + fi * (corners[5] - corners[4]), x3 = corners[6] + fi * (corners[7] - corners[6])
-            let y0 = x0 + fj * (x1 - x0), y1 = x2 + fj * (x3 - x2)
-            let interpolated = y0 + fk * (y1 - y0)
-            value = sign * Swift.max(cellDiagonal, abs(interpolated) - cellDiagonal)
-          } else {
-            value = exact.distance(node(i, j, k))
+          let cell = ci + cells.x * (cj + cells.y * ck)
+          cellCorners[cell] = corners
+          cellSign[cell] = far ? sign : 0
+        }
+      }
+    }
+    let out = UncheckedSendable(values)
+    let shared = UncheckedSendable((cellCorners, cellSign))
+    ParallelSlabs.forEach(count: n.z) { k in
+      let (cellCorners, cellSign) = shared.value
+      let ck = k / step, fk = Double(k % step) / Double(step)
+      cellCorners.withUnsafeBufferPointer { cornersOf in
+        cellSign.withUnsafeBufferPointer { signOf in
+          for j in 0..<n.y {
+            let cj = j / step, fj = Double(j % step) / Double(step)
+            let row = out.value.baseAddress! + n.x * (j + n.y * k)
+            for i in 0..<n.x {
+              let ci = i / step, fi = Double(i % step) / Double(step)
+              let cell = ci + cells.x * (cj + cells.y * ck)
+              let sign = signOf[cell]
+              let value: Double
+              if sign != 0 {
+                let corners = cornersOf[cell]
+                let x0 = corners[0] + fi * (corners[1] - corners[0]), x1 = corners[2] + fi * (corners[3] - corners[2])
+                let x2 = corners[4] + fi * (corners[5] - corners[4]), x3 = corners[6] + fi * (corners[7] - corners[6])
+                let y0 = x0 + fj * (x1 - x0), y1 = x2 + fj * (x3 - x2)
+                let interpolated = y0 + fk * (y1 - y0)
+                value = sign * Swift.max(cellDiagonal, abs(interpolated) - cellDiagonal)
+              } else {
+                value = exact.distance(node(i, j, k))
+              }
+              row[i] = Float(value)
+            }
           }
-          out.value[i + n.x * (j + n.y * k)] = Float(value)
         }
       }
     }
@@ -95,5 +118,26 @@ public final class SampledField: @unchecked Sendable {
     let c11 = Double(v[o + nxy + nx]) + f.x * Double(v[o + nxy + nx + 1] - v[o + nxy + nx])
     let c0 = c00 + f.y * (c01 - c00)
     return c0 + f.z * ((c10 + f.y * (c11 - c10)) - c0)
+  }
+
+  /// The gradient of the trilinear interpolant at `p`, from the same eight nodes as its value;
+  /// nil outside the tabulated box.
+  @inline(__always)
+  public func gradient(_ p: SIMD3<Double>) -> SIMD3<Double>? {
+    let q = (p - origin) / spacingMM
+    let limit = SIMD3<Double>(Double(dims.x - 1), Double(dims.y - 1), Double(dims.z - 1))
+    if any(q .< 0) || any(q .> limit) { return nil }
+    let base = pointwiseMin(SIMD3<Int>(Int(q.x), Int(q.y), Int(q.z)), dims &- 2)
+    let f = q - SIMD3<Double>(Double(base.x), Double(base.y), Double(base.z))
+    let (nx, nxy) = (dims.x, dims.x * dims.y)
+    let o = base.x + nx * base.y + nxy * base.z
+    let v = values
+    let (v000, v100, v010, v110) = (Double(v[o]), Double(v[o + 1]), Double(v[o + nx]), Double(v[o + nx + 1]))
+    let (v001, v101, v011, v111) = (Double(v[o + nxy]), Double(v[o + nxy + 1]), Double(v[o + nxy + nx]), Double(v[o + nxy + nx + 1]))
+    let (gx, gy, gz) = (1 - f.x, 1 - f.y, 1 - f.z)
+    let dx = gz * (gy * (v100 - v000) + f.y * (v110 - v010)) + f.z * (gy * (v101 - v001) + f.y * (v111 - v011))
+    let dy = gz * (gx * (v010 - v000) + f.x * (v110 - v100)) + f.z * (gx * (v011 - v001) + f.x * (v111 - v101))
+    let dz = gy * (gx * (v001 - v000) + f.x * (v101 - v100)) + f.y * (gx * (v011 - v010) + f.x * (v111 - v110))
+    return SIMD3(dx, dy, dz) / spacingMM
   }
 }

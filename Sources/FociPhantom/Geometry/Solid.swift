@@ -119,9 +119,10 @@ public struct Solid: Sendable {
       for part in parts { value = Swift.max(value, part.distance(p)) }
       return value
     case .difference(let a, let b):
-      let da = a.distance(p)
-      if da > 0 { return da }
-      return Swift.max(da, -b.distance(p))
+      // Also outside `a`, max(da, −db) bounds the distance from below (a point deep inside
+      // `b` is far from a∖b); returning da alone there made integration refine the whole of
+      // a's surface, even where it lies deep in `b`.
+      return Swift.max(a.distance(p), -b.distance(p))
     case .displaced(let base, let noise):
       return (base.distance(p) - noise.value(p)) / (1 + noise.lipschitz)
     case .sampled(let field):

@@ -228,6 +228,17 @@ struct VoxelGeometry: Sendable {
     isAxial = ci.z == 0 && cj.z == 0 && ck.x == 0 && ck.y == 0
   }
 
+  /// The farthest a voxel centre of a block of `size` voxels lies from the block's centre, mm.
+  func centreSpread(_ size: SIMD3<Int>) -> Double {
+    let half = 0.5 * (SIMD3<Double>(size) - 1)
+    var spread = 0.0
+    for signs in 0..<4 {
+      let y = signs & 1 == 0 ? half.y : -half.y, z = signs & 2 == 0 ? half.z : -half.z
+      spread = Swift.max(spread, length(half.x * columns.0 + y * columns.1 + z * columns.2))
+    }
+    return spread
+  }
+
   @inline(__always)
   func world(_ i: Int, _ j: Int, _ k: Int) -> SIMD3<Double> {
     origin + Double(i) * columns.0 + Double(j) * columns.1 + Double(k) * columns.2
@@ -262,16 +273,13 @@ struct CoverSampler: Sendable {
   let tangentPlane: Bool
 
   /// The share of the voxel centred at `p` (signed distance `d`) on the inner side of the
-  /// solid's tangent plane: the distance is linearised with a central-difference gradient g,
+  /// solid's tangent plane: the distance is linearised with its gradient g (a tabulated field's
+  /// own, otherwise central differences),
   /// and inside is where Σ tᵢ·(g·cᵢ) < −d for tᵢ uniform on [−½, ½] over the voxel's edge
   /// vectors cᵢ, whose distribution function is a piecewise cubic.
   @inline(__always)
   func planeCover(_ p: SIMD3<Double>, _ d: Double) -> Double {
-    let h = 0.25
-    let g = SIMD3(
-      solid.distance(p + SIMD3(h, 0, 0)) - solid.distance(p - SIMD3(h, 0, 0)),
-      solid.distance(p + SIMD3(0, h, 0)) - solid.distance(p - SIMD3(0, h, 0)),
-      solid.distance(p + SIMD3(0, 0, h)) - solid.distance(p - SIMD3(0, 0, h))) / (2 * h)
+    let g = solid.gradient(p, step: 0.25)
     let c = geometry.columns
     return BoxPlane.fractionBelow(widths: SIMD3(Swift.abs((g * c.0).sum()), Swift.abs((g * c.1).sum()), Swift.abs((g * c.2).sum())), offset: -d)
   }
@@ -336,29 +344,54 @@ struct CoverSampler: Sendable {
   }
 
   /// Calls `body(flat index, cover)` for every voxel of `box` with slices `kRange` that the
-  /// solid covers at all.
+  /// solid covers at all, in index order within blocks of 4×4×2 voxels.
+  ///
+  /// A block, and then each of its 2×2×1 sub-blocks, whose centre lies farther from the
+  /// surface than its farthest voxel centre plus a voxel's reach is wholly in or out: by the
+  /// distance bound (widened by the safety factor) every voxel in it would test the same way
+  /// one by one. Only voxels of sub-blocks near the surface are evaluated.
   func forEachCoveredVoxel(box: VoxelGeometry.IndexBox, kRange: ClosedRange<Int>, _ body: (Int, Float) -> Void) {
     let g = geometry
     let reachVoxel = g.halfDiagonal * SceneRenderer.safety + edgeWidthMM
     let block = SIMD3<Int>(4, 4, 2)
-    let blockHalf = 0.5 * (Double(block.x) * length(g.columns.0) + Double(block.y) * length(g.columns.1) + Double(block.z) * length(g.columns.2))
-    let reachBlock = blockHalf * SceneRenderer.safety + edgeWidthMM
+    let reachBlock = g.centreSpread(block) * SceneRenderer.safety + reachVoxel
+    let reachSub = g.centreSpread(SIMD3(2, 2, 1)) * SceneRenderer.safety + reachVoxel
     let nx = g.dims.x, nxy = g.dims.x * g.dims.y
+    // Sub-block states, indexed (i−i0)/2 + 2·(j−j0)/2 + 4·(k−k0): out, in, or near the surface.
+    let (outside, inside, near): (UInt8, UInt8, UInt8) = (0, 1, 2)
+    var states = SIMD8<UInt8>()
     for k0 in stride(from: kRange.lowerBound, through: kRange.upperBound, by: block.z) {
       let k1 = Swift.min(k0 + block.z - 1, kRange.upperBound)
       for j0 in stride(from: box.lower.y, through: box.upper.y, by: block.y) {
         let j1 = Swift.min(j0 + block.y - 1, box.upper.y)
         for i0 in stride(from: box.lower.x, through: box.upper.x, by: block.x) {
           let i1 = Swift.min(i0 + block.x - 1, box.upper.x)
-          let centre = 0.5 * (g.world(i0, j0, k0) + g.world(i1, j1, k1)) - shiftMM
-          let d = solid.distance(centre)
+          let d = solid.distance(0.5 * (g.world(i0, j0, k0) + g.world(i1, j1, k1)) - shiftMM)
           if d >= reachBlock { continue }
-          let whole = d <= -reachBlock
+          if d <= -reachBlock {
+            for k in k0...k1 {
+              for j in j0...j1 {
+                for i in i0...i1 { body(i + nx * j + nxy * k, 1) }
+              }
+            }
+            continue
+          }
+          for k in k0...k1 {
+            for jb in stride(from: j0, through: j1, by: 2) {
+              for ib in stride(from: i0, through: i1, by: 2) {
+                let (ie, je) = (Swift.min(ib + 1, i1), Swift.min(jb + 1, j1))
+                let ds = solid.distance(0.5 * (g.world(ib, jb, k) + g.world(ie, je, k)) - shiftMM)
+                states[(ib - i0) / 2 + 2 * ((jb - j0) / 2) + 4 * (k - k0)] = ds >= reachSub ? outside : ds <= -reachSub ? inside : near
+              }
+            }
+          }
           for k in k0...k1 {
             for j in j0...j1 {
               for i in i0...i1 {
+                let state = states[(i - i0) / 2 + 2 * ((j - j0) / 2) + 4 * (k - k0)]
+                if state == outside { continue }
                 let voxel = i + nx * j + nxy * k
-                if whole {
+                if state == inside {
                   body(voxel, 1)
                   continue
                 }
