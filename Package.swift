@@ -43,12 +43,12 @@ var package = Package(
       name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]
     ),
     .systemLibrary(
-      name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]
+      name: "CIsal", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]
     ),
 
     // MARK: Libraries
     .target(name: "FociCore"),
-    .target(name: "FociNIfTI", dependencies: ["FociCore", "CNIfTI", "CDeflate", "CZlib"]),
+    .target(name: "FociNIfTI", dependencies: ["FociCore", "CNIfTI", "CDeflate", "CIsal"]),
     .target(name: "FociComponents", dependencies: ["FociCore"]),
     .target(name: "FociFFT", dependencies: ["FociCore", "CFFTW"]),
     .target(name: "FociRegistration", dependencies: ["FociCore", "FociFFT"]),

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 declare -A allowed=(
   [FociCore]="Dispatch Glibc Darwin"
-  [FociNIfTI]="FociCore CNIfTI CDeflate CZlib Synchronization Glibc Darwin"
+  [FociNIfTI]="FociCore CNIfTI CDeflate CIsal Synchronization Glibc Darwin"
   [FociComponents]="FociCore"
   [FociFFT]="FociCore CFFTW Synchronization"
   [FociRegistration]="FociCore FociFFT Glibc Darwin"
@@ -37,7 +37,7 @@ for module in "${!allowed[@]}"; do
   done < <(grep -rEH '^[[:space:]]*(@testable[[:space:]]+|@_exported[[:space:]]+)?import[[:space:]]' "Sources/$module" --include='*.swift' | sed -E 's/^([^:]+):/\1:/' || true)
 done
 # Only one file per C library calls it.
-for lib in CNIfTI CDeflate CFFTW CPNG; do
+for lib in CNIfTI CDeflate CIsal CFFTW CPNG; do
   n=$( (grep -rlE "^import $lib\$" Sources --include="*.swift" || true) | wc -l)
   if [ "$n" -gt 1 ]; then
     echo "check-layers: $lib is imported by $n files; keep its calls in one file" >&2

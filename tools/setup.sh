@@ -3,7 +3,7 @@
 # check and the peer benchmarks), when any is missing.
 # Safe to run again: does nothing when all are present. Needs root (or sudo) to install.
 set -euo pipefail
-packages=(libnifti-dev libfftw3-dev libdeflate-dev libpng-dev pkg-config zlib1g-dev python3 python3-venv)
+packages=(libnifti-dev libfftw3-dev libdeflate-dev libisal-dev libpng-dev pkg-config zlib1g-dev python3 python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,7 @@
 import FociCore
 
 /// Writes volumes as single-file NIfTI (`.nii`, or `.nii.gz` compressed with libdeflate, or
-/// zlib for mostly-zero data at level 1; see `Gzip.compressOnce`), in the geometry of their grid.
+/// ISA-L's igzip at level 1; see `Gzip.compressOnce`), in the geometry of their grid.
 ///
 /// A grid read from a file carries its header's orientation fields, and these are written back
 /// verbatim (qform and sform with their codes, pixdim, units), so a label map opens exactly over
