@@ -4,8 +4,8 @@ import FociCore
 ///
 /// Objects are painted in order, each blending its signal over what lies beneath by the share
 /// of the voxel it covers: `v ← v + c·(signal − v)`. The cover `c` comes from the solid's
-/// distance bound: blocks of 4×4×2 voxels and then single voxels farther from the surface than
-/// their half-diagonal are wholly in or out; voxels near the surface are supersampled on a
+/// distance bound: blocks of 4×4×2 voxels, their 2×2×1 sub-blocks and single voxels far enough
+/// from the surface are wholly in or out; voxels near the surface are supersampled on a
 /// regular sub-grid fine enough to resolve the thinnest axis (2×2×4 sub-voxels for
 /// 1.4×1.4×3.5 mm), as a scanner averages signal over a voxel.
 ///
