@@ -41,13 +41,16 @@ public enum DiameterMeasurement {
     }
     // Candidate end points: the farthest vertices along a set of directions.
     var candidates = Set<Int>()
-    for v in SphereSampling.fibonacci(count: 160) {
-      var best = 0, bestDot = -Double.infinity
-      for (n, point) in points.enumerated() {
-        let d = dot(point.p, v)
-        if d > bestDot { (best, bestDot) = (n, d) }
+    let positions = points.map(\.p)
+    positions.withUnsafeBufferPointer { p in
+      for v in SphereSampling.fibonacci(count: 160) {
+        var best = 0, bestDot = -Double.infinity
+        for n in p.indices {
+          let d = (p[n] * v).sum()
+          if d > bestDot { (best, bestDot) = (n, d) }
+        }
+        candidates.insert(best)
       }
-      candidates.insert(best)
     }
     // Sorted, so ties resolve the same way in every process (a Set's order is seeded).
     let list = candidates.sorted()
@@ -157,6 +160,9 @@ struct SurfaceMesh {
   /// Vertex (i, j) at index i·longitudes + j, i = 0...latitudes (poles included).
   var vertices: [SIMD3<Double>] = []
   var directions: [SIMD3<Double>] = []
+  /// Per latitude row i, the z range of rows i and i + 1: the edges starting on row i lie in
+  /// it, so a plane outside it crosses none of them.
+  var rowBands: [ClosedRange<Double>] = []
 
   init(blob: LobulatedEllipsoid, latitudes: Int, longitudes: Int) {
     self.latitudes = latitudes
@@ -172,6 +178,15 @@ struct SurfaceMesh {
         vertices.append(blob.base.centre + blob.radius(along: u) * u)
       }
     }
+    var rowRanges: [ClosedRange<Double>] = []
+    for i in 0...nt {
+      let row = vertices[(i * np)..<((i + 1) * np)].map(\.z)
+      rowRanges.append(row.min()!...row.max()!)
+    }
+    rowBands = (0...nt).map { i in
+      let next = rowRanges[Swift.min(i + 1, nt)]
+      return Swift.min(rowRanges[i].lowerBound, next.lowerBound)...Swift.max(rowRanges[i].upperBound, next.upperBound)
+    }
   }
 
   /// Appends the points where the mesh's edges cross the plane z.
@@ -185,6 +200,8 @@ struct SurfaceMesh {
     }
     vertices.withUnsafeBufferPointer { vertex in
       for i in 0...nt {
+        // An edge crosses the plane only if one end lies below z and the other not.
+        if z <= rowBands[i].lowerBound || z > rowBands[i].upperBound { continue }
         let row = i * np
         for j in 0..<np {
           let v = vertex[row + j]
