@@ -169,11 +169,14 @@ struct SurfaceMesh {
     self.longitudes = longitudes
     let (nt, np) = (latitudes, longitudes)
     vertices.reserveCapacity((nt + 1) * np)
+    // The same sines and cosines as per vertex, computed once per row and per column.
+    let phis = (0..<np).map { 2 * Double.pi * Double($0) / Double(np) }
+    let (cosPhi, sinPhi) = (phis.map { cos($0) }, phis.map { sin($0) })
     for i in 0...nt {
       let theta = Double.pi * Double(i) / Double(nt)
+      let (sinTheta, cosTheta) = (sin(theta), cos(theta))
       for j in 0..<np {
-        let phi = 2 * Double.pi * Double(j) / Double(np)
-        let u = SIMD3(sin(theta) * cos(phi), sin(theta) * sin(phi), cos(theta))
+        let u = SIMD3(sinTheta * cosPhi[j], sinTheta * sinPhi[j], cosTheta)
         directions.append(u)
         vertices.append(blob.base.centre + blob.radius(along: u) * u)
       }
