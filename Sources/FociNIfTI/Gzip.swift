@@ -242,4 +242,5 @@ enum Gzip {
     guard status == COMP_OK, stream.avail_in == 0 else { throw .damaged("igzip could not compress \(data.count) bytes (status \(status))") }
     out.count = Int(stream.total_out)
     return out
-  }}
+  }
+}

@@ -101,16 +101,22 @@ public final class SampledField: @unchecked Sendable {
 
   deinit { values.deallocate() }
 
+  /// The tabulation cell holding `p`: the index of its lowest node and `p`'s fractional
+  /// position in it; nil outside the tabulated box.
+  @inline(__always)
+  private func cell(_ p: SIMD3<Double>) -> (node: Int, fraction: SIMD3<Double>)? {
+    let q = (p - origin) / spacingMM
+    let limit = SIMD3<Double>(Double(dims.x - 1), Double(dims.y - 1), Double(dims.z - 1))
+    if any(q .< 0) || any(q .> limit) { return nil }
+    let base = pointwiseMin(SIMD3<Int>(Int(q.x), Int(q.y), Int(q.z)), dims &- 2)
+    return (base.x + dims.x * base.y + dims.x * dims.y * base.z, q - SIMD3<Double>(Double(base.x), Double(base.y), Double(base.z)))
+  }
+
   /// Trilinear value at `p` (mm).
   @inline(__always)
   public func distance(_ p: SIMD3<Double>) -> Double {
-    let q = (p - origin) / spacingMM
-    let limit = SIMD3<Double>(Double(dims.x - 1), Double(dims.y - 1), Double(dims.z - 1))
-    if any(q .< 0) || any(q .> limit) { return box.distance(to: p) + margin }
-    let base = pointwiseMin(SIMD3<Int>(Int(q.x), Int(q.y), Int(q.z)), dims &- 2)
-    let f = q - SIMD3<Double>(Double(base.x), Double(base.y), Double(base.z))
+    guard let (o, f) = cell(p) else { return box.distance(to: p) + margin }
     let (nx, nxy) = (dims.x, dims.x * dims.y)
-    let o = base.x + nx * base.y + nxy * base.z
     let v = values
     let c00 = Double(v[o]) + f.x * Double(v[o + 1] - v[o])
     let c01 = Double(v[o + nx]) + f.x * Double(v[o + nx + 1] - v[o + nx])
@@ -124,13 +130,8 @@ public final class SampledField: @unchecked Sendable {
   /// nil outside the tabulated box.
   @inline(__always)
   public func gradient(_ p: SIMD3<Double>) -> SIMD3<Double>? {
-    let q = (p - origin) / spacingMM
-    let limit = SIMD3<Double>(Double(dims.x - 1), Double(dims.y - 1), Double(dims.z - 1))
-    if any(q .< 0) || any(q .> limit) { return nil }
-    let base = pointwiseMin(SIMD3<Int>(Int(q.x), Int(q.y), Int(q.z)), dims &- 2)
-    let f = q - SIMD3<Double>(Double(base.x), Double(base.y), Double(base.z))
+    guard let (o, f) = cell(p) else { return nil }
     let (nx, nxy) = (dims.x, dims.x * dims.y)
-    let o = base.x + nx * base.y + nxy * base.z
     let v = values
     let (v000, v100, v010, v110) = (Double(v[o]), Double(v[o + 1]), Double(v[o + nx]), Double(v[o + nx + 1]))
     let (v001, v101, v011, v111) = (Double(v[o + nxy]), Double(v[o + nxy + 1]), Double(v[o + nxy + nx]), Double(v[o + nxy + nx + 1]))
