@@ -25,6 +25,22 @@ public enum ParallelSlabs {
     }
   }
 
+  /// Runs two independent pieces of work at once and returns both results. Each runs as it
+  /// would alone, so the results do not depend on the thread count.
+  public static func both<A, B>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
+    var a: A?
+    var b: B?
+    withUnsafeMutablePointer(to: &a) { pa in
+      withUnsafeMutablePointer(to: &b) { pb in
+        let targets = UncheckedSendable((pa, pb))
+        DispatchQueue.concurrentPerform(iterations: 2) { piece in
+          if piece == 0 { targets.value.0.pointee = first() } else { targets.value.1.pointee = second() }
+        }
+      }
+    }
+    return (a!, b!)
+  }
+
   /// Splits `0..<total` into `pieces` contiguous ranges of near-equal length, in order.
   public static func ranges(total: Int, pieces: Int) -> [Range<Int>] {
     let p = Swift.max(1, pieces)

@@ -863,7 +863,7 @@ struct HypointenseMaps: Sendable {
     let box = Grid(dims: dims, spacingMM: SIMD3(1, 1, 1))
     /// The lesions of a score: markers, the watershed, the minimum size and the trim (nil
     /// without a marker).
-    func lesionRegions(of score: [Float]) -> [UInt8]? {
+    @Sendable func lesionRegions(of score: [Float]) -> [UInt8]? {
       var clock = StageClock.start()
       func components(_ above: Float, seedsOnly: Bool) -> ComponentLabels {
         let mask = (0..<count).map { n in score[n] > above && (!seedsOnly || inner[n] != 0) ? UInt8(1) : 0 }
@@ -923,19 +923,29 @@ struct HypointenseMaps: Sendable {
       StageClock.record("hypointense.regions", since: clock)
       return regions
     }
-    var regions = lesionRegions(of: score)
+    var regions: [UInt8]?
     if let combined {
       // Without lesions kept in wide areas, areas over the limit can give nothing, and areas
       // over 1 never share a basin, a region or a trim, so the pass runs on the small areas
       // alone (the same lesions, for far fewer voxels: wide lesions are most of the score over 1).
-      let wide = settings.jointWideAreaLesions
-      let (small, areas) =
-        wide > 0
-        ? (combined, Self.areas(of: combined, dims: dims)) : Self.smallAreas(of: combined, dims: dims, limit: settings.jointAreaLimitVoxels)
-      if let joint = lesionRegions(of: small) {
+      // The two passes are independent until their lesions are merged, so they run side by side.
+      let (wide, dims, settings) = (settings.jointWideAreaLesions, dims, settings)
+      let (plain, (joint, areas)) = ParallelSlabs.both(
+        { lesionRegions(of: score) },
+        { () -> ([UInt8]?, ComponentLabels) in
+          let (small, areas) =
+            wide > 0
+            ? (combined, Self.areas(of: combined, dims: dims))
+            : Self.smallAreas(of: combined, dims: dims, limit: settings.jointAreaLimitVoxels)
+          return (lesionRegions(of: small), areas)
+        })
+      regions = plain
+      if let joint {
         Self.addJointPass(
           joint, combined: combined, to: &regions, dims: dims, areaLimit: settings.jointAreaLimitVoxels, wideAreaLesions: wide, areas: areas)
       }
+    } else {
+      regions = lesionRegions(of: score)
     }
     guard var regions else { return }
     let veinTest = settings.vesselRegionVenousRatio > 0 && t2Ratio != nil
