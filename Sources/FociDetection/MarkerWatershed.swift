@@ -82,69 +82,79 @@ enum MarkerWatershed {
 
   /// Splits each marker (`markers`: component ids, 0 none, of the parts of `score` over
   /// `level`) that holds two or more separate peaks. From `ratio` times `level` upward, in
-  /// steps of `ratio`, the markers' voxels over the level are labelled (26-connected); where
+  /// steps of `ratio`, the marker's voxels over the level are labelled (26-connected); where
   /// at least two parts of `minimumVoxels` or more rise a further step (their top over `ratio`
   /// times the level), the marker becomes those parts, one marker each, and its other voxels
   /// are left to the flood.
   /// A peak is kept apart once its rise above the saddle it shares with another is a step; a
   /// small lesion beside a larger one then floods a basin of its own.
+  /// Markers are separate components and stay so, so each is split on its own, labelling only
+  /// the box around its voxels (a marker's parts go on from the next level as markers of
+  /// their own).
   /// - Returns: the number of markers (ids are 1...that).
   static func splitPeaks(
     _ markers: inout [UInt32], over level: Float, score: [Float], dims: SIMD3<Int>, ratio: Float, minimumVoxels: Int
   ) -> Int {
     var markerCount = Int(markers.max() ?? 0)
     guard ratio > 1, markerCount > 0 else { return markerCount }
-    // The marker voxels over the current level, shrinking level by level; each level labels
-    // only the box around them.
-    let members = (0..<score.count).filter { markers[$0] != 0 }
-    var active = members.filter { score[$0] > level }
-    var level = level * ratio
-    let plane = dims.x * dims.y
     let least = max(minimumVoxels, 1)
-    while true {
-      active.removeAll { score[$0] <= level }
-      // Fewer voxels than two peaks need: nothing left to split at this level or above.
-      guard active.count >= 2 * least else { break }
-      var lo = dims, hi = SIMD3<Int>(repeating: -1)
-      for n in active {
-        let v = SIMD3(n % dims.x, (n / dims.x) % dims.y, n / plane)
-        lo = pointwiseMin(lo, v)
-        hi = pointwiseMax(hi, v)
-      }
-      let size = hi &- lo &+ 1
-      func inBox(_ n: Int) -> Int {
-        (n % dims.x - lo.x) + size.x * ((n / dims.x) % dims.y - lo.y + size.y * (n / plane - lo.z))
-      }
-      var mask = [UInt8](repeating: 0, count: size.x * size.y * size.z)
-      for n in active { mask[inBox(n)] = 1 }
-      let parts = ConnectedComponents.label(Volume(grid: Grid(dims: size, spacingMM: SIMD3(1, 1, 1)), voxels: mask), connectivity: .corners26)
-      if parts.count > 1 {
-        let ids = parts.labels.labels32
-        var peak = [Float](repeating: 0, count: parts.count + 1)
-        var owner = [Int](repeating: 0, count: parts.count + 1)
+    // Each marker's voxels (all of them over `level`), in index order.
+    var voxels = [[Int]](repeating: [], count: markerCount + 1)
+    for n in markers.indices where markers[n] != 0 { voxels[Int(markers[n])].append(n) }
+    // Work: a marker, its voxels, and the level its parts are looked for at.
+    var pending = (1...markerCount).filter { voxels[$0].count >= 2 * least }.map { ($0, voxels[$0], level * ratio) }
+    voxels = []
+    let plane = dims.x * dims.y
+    while let (id, members, start) = pending.popLast() {
+      var active = members
+      var level = start
+      while true {
+        active.removeAll { score[$0] <= level }
+        // Fewer voxels than two peaks need: nothing left to split at this level or above.
+        guard active.count >= 2 * least else { break }
+        var lo = dims, hi = SIMD3<Int>(repeating: -1)
         for n in active {
-          let p = Int(ids[inBox(n)])
-          peak[p] = max(peak[p], score[n])
-          owner[p] = Int(markers[n])
+          let v = SIMD3(n % dims.x, (n / dims.x) % dims.y, n / plane)
+          lo = pointwiseMin(lo, v)
+          hi = pointwiseMax(hi, v)
         }
-        let qualifies = (0...parts.count).map { p in p > 0 && parts.voxelCounts[p - 1] >= least && peak[p] >= level * ratio }
-        var peaks = [Int](repeating: 0, count: markerCount + 1)
-        for p in 1...parts.count where qualifies[p] { peaks[owner[p]] += 1 }
-        if peaks.contains(where: { $0 >= 2 }) {
-          var renamed = [UInt32](repeating: 0, count: parts.count + 1)
-          for p in 1...parts.count where qualifies[p] && peaks[owner[p]] >= 2 {
-            markerCount += 1
-            renamed[p] = UInt32(markerCount)
-          }
-          // A split marker keeps only its peaks' parts; its other voxels are left to the flood.
-          let split = (0...markerCount).map { $0 < peaks.count && peaks[$0] >= 2 }
-          for n in members where markers[n] != 0 && split[Int(markers[n])] {
-            markers[n] = score[n] > level ? renamed[Int(ids[inBox(n)])] : 0
-          }
-          active.removeAll { markers[$0] == 0 }
+        let size = hi &- lo &+ 1
+        func inBox(_ n: Int) -> Int {
+          (n % dims.x - lo.x) + size.x * ((n / dims.x) % dims.y - lo.y + size.y * (n / plane - lo.z))
         }
+        var mask = [UInt8](repeating: 0, count: size.x * size.y * size.z)
+        for n in active { mask[inBox(n)] = 1 }
+        let parts = ConnectedComponents.label(Volume(grid: Grid(dims: size, spacingMM: SIMD3(1, 1, 1)), voxels: mask), connectivity: .corners26)
+        if parts.count > 1 {
+          let ids = parts.labels.labels32
+          var peak = [Float](repeating: 0, count: parts.count + 1)
+          for n in active {
+            let p = Int(ids[inBox(n)])
+            peak[p] = max(peak[p], score[n])
+          }
+          let qualifying = (1...parts.count).filter { p in parts.voxelCounts[p - 1] >= least && peak[p] >= level * ratio }
+          if qualifying.count >= 2 {
+            // The marker keeps only its peaks' parts, each a marker; its other voxels are left
+            // to the flood.
+            var renamed = [UInt32](repeating: 0, count: parts.count + 1)
+            var split = [[Int]](repeating: [], count: parts.count + 1)
+            for p in qualifying {
+              markerCount += 1
+              renamed[p] = UInt32(markerCount)
+            }
+            for n in members where markers[n] == UInt32(id) {
+              let p = score[n] > level ? Int(ids[inBox(n)]) : 0
+              markers[n] = renamed[p]
+              if renamed[p] != 0 { split[p].append(n) }
+            }
+            for p in qualifying.reversed() where split[p].count >= 2 * least {
+              pending.append((Int(renamed[p]), split[p], level * ratio))
+            }
+            break
+          }
+        }
+        level *= ratio
       }
-      level *= ratio
     }
     return markerCount
   }
