@@ -2,9 +2,33 @@
 // HepaFoci: liver lesion detection and measurement on multi-phase MRI.
 import PackageDescription
 
+#if os(Linux)
+  import Foundation
+#endif
+
 // ordo-one/benchmark is heavy to resolve; only `HEPAFOCI_BENCHMARKS=1 swift package benchmark`
 // pulls it in, so plain `swift build` and `swift test` never do.
 let withBenchmarks = Context.environment["HEPAFOCI_BENCHMARKS"] == "1"
+
+// On an x86-64 build machine whose processor has the x86-64-v3 extensions (AVX2, FMA, BMI1/2,
+// F16C, MOVBE, LZCNT: every x86 server since 2015), Swift code is compiled for them ("haswell",
+// the first such processor): SIMD8 arithmetic then runs in one AVX register instead of two
+// SSE halves. The results are the same bits (no fused multiply-adds: Swift never contracts).
+// The binary then needs such a processor; `HEPAFOCI_PORTABLE=1` builds for baseline x86-64
+// (for a cluster whose nodes are older than the machine that builds).
+let processorSettings: [SwiftSetting] = {
+  #if os(Linux) && arch(x86_64)
+    guard Context.environment["HEPAFOCI_PORTABLE"] != "1",
+      let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+      let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+    else { return [] }
+    let flags = Set(line.split(separator: " ").map(String.init))
+    let needed = ["avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "abm", "xsave", "popcnt"]
+    return needed.allSatisfy(flags.contains) ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
+  #else
+    return []
+  #endif
+}()
 
 var package = Package(
   name: "HepaFoci",
@@ -124,4 +148,8 @@ if withBenchmarks {
       path: "Benchmarks/ComponentsTiming"
     )
   )
+}
+
+for target in package.targets where target.type != .system {
+  target.swiftSettings = (target.swiftSettings ?? []) + processorSettings
 }
