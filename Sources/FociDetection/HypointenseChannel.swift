@@ -499,6 +499,22 @@ struct HypointenseMaps: Sendable {
 
   /// Per voxel of the joint maps: T2 brightness over `t2NotVesselZ` robust SDs of the
   /// parenchyma's (nil with the rule off).
+  /// Calls `body(n, out)` for every liver voxel n (`liver[n] != 0`) in parallel pieces of the
+  /// box; `body` may write `out[n]` only, so the result does not depend on the threads.
+  static func eachLiverVoxel(
+    _ liver: [UInt8], writing array: inout [Float], _ body: @Sendable (Int, UnsafeMutableBufferPointer<Float>) -> Void
+  ) {
+    let pieces = ParallelSlabs.ranges(total: liver.count, pieces: max(1, min(16, liver.count >> 16)))
+    array.withUnsafeMutableBufferPointer { out in
+      let target = UncheckedSendable(out)
+      ParallelSlabs.forEach(count: pieces.count) { p in
+        liver.withUnsafeBufferPointer { liver in
+          for n in pieces[p] where liver[n] != 0 { body(n, target.value) }
+        }
+      }
+    }
+  }
+
   func clearlyBright(_ maps: JointMaps) -> [Bool]? {
     guard settings.t2NotVesselZ > 0 else { return nil }
     let median = Float(maps.t2Statistics.median), sigma = Float(max(maps.t2Statistics.robustSigma, 1e-6))
@@ -755,9 +771,9 @@ struct HypointenseMaps: Sendable {
     let da = a1 == nil ? nil : maps.arterialDarkness
     let (root2, root3) = (Float(2).squareRoot(), Float(3).squareRoot())
     let notVesselZ = Float(settings.t2NotVesselZ)
-    for n in 0..<liver.count where liver[n] != 0 {
+    Self.eachLiverVoxel(liver, writing: &score) { n, score in
       let zt = (bt[n] - t.median) / t.sigma
-      guard zt > 0 else { continue }
+      guard zt > 0 else { return }
       let zn = (dn[n] - n1.median) / n1.sigma
       var fused = (zn + zt) / root2, darkest = dn[n], anyDark = zn > 0
       if let da, let a1 {
@@ -805,7 +821,7 @@ struct HypointenseMaps: Sendable {
       _ native: [Float], _ venous: [Float], _ arterial: [Float]?, seedN: Float, seedV: Float, seedA: Float,
       notVessel: [Bool]? = nil, into score: inout [Float]
     ) {
-      for n in 0..<count where liver[n] != 0 {
+      Self.eachLiverVoxel(liver, writing: &score) { n, score in
         let known = notVessel?[n] ?? false
         let nativeOff = known || Self.offVessel(dark: native[n], venous: venous[n], vesselRatio: vessel, excess: excess)
         var s = max(nativeOff ? native[n] / seedN : 0, venous[n] / seedV)
@@ -823,7 +839,7 @@ struct HypointenseMaps: Sendable {
     if let t2Brightness, let t2Statistics {
       let t2Floor = settings.minimumT2Contrast * scale
       let seedT = Float(max(t2Statistics.threshold(k: k), t2Floor))
-      for n in 0..<count where liver[n] != 0 { score[n] = max(score[n], t2Brightness[n] / seedT) }
+      Self.eachLiverVoxel(liver, writing: &score) { n, score in score[n] = max(score[n], t2Brightness[n] / seedT) }
       if let joint {
         var jointScore = [Float](repeating: 0, count: count)
         // Evidence on T2 and on T1 together: each image's score is its share of its own seed
@@ -836,9 +852,10 @@ struct HypointenseMaps: Sendable {
             joint.nativeDarkness, joint.venousDarkness, joint.arterialDarkness, seedN: seed(joint.nativeStatistics),
             seedV: seed(joint.venousStatistics), seedA: seed(joint.arterialStatistics), notVessel: clearlyBright(joint), into: &t1)
           let t2Seed = Float(max(joint.t2Statistics.threshold(k: k), t2Floor))
-          for n in 0..<count where liver[n] != 0 {
-            let b = joint.t2Brightness[n] / t2Seed
-            if b > 0, t1[n] > 0 { jointScore[n] = (b * t1[n]).squareRoot() / level }
+          let (t1Scores, brightness) = (t1, joint.t2Brightness)
+          Self.eachLiverVoxel(liver, writing: &jointScore) { n, jointScore in
+            let b = brightness[n] / t2Seed
+            if b > 0, t1Scores[n] > 0 { jointScore[n] = (b * t1Scores[n]).squareRoot() / level }
           }
         }
         if settings.fusedLevel > 0 {

@@ -27,6 +27,8 @@ struct LocalLevel {
   let positionMoments: [[Float]]?
   /// Where the interpolated weight is at most this, no weight is near and the level is 0.
   static let weightFloor: Float = 1e-3
+  /// Nodes all above this interpolate to above `weightFloor` whatever the rounding.
+  static let surelyNear: Float = 1.001e-3
 
   /// - Parameter firstOrder: fit a plane (a local linear regression) instead of a constant
   ///   under the Gaussian window. A weighted mean is biased wherever the weight lies on one
@@ -183,7 +185,15 @@ struct LocalLevel {
                 let (fields, images, outs, weightSums, inside) = shared.value
                 // Per row: whether each voxel is evaluated (inside the mask) and has weight near.
                 let state = UnsafeMutablePointer<UInt8>.allocate(capacity: d.x)
-                defer { state.deallocate() }
+                // Per coarse column of the row: the least weight of its four nodes. Where both
+                // columns around a voxel hold clearly more than the floor, so does the
+                // interpolated weight (a convex combination, to within a few roundings), and
+                // the test needs no interpolation.
+                let least = UnsafeMutablePointer<Float>.allocate(capacity: cx)
+                defer {
+                  state.deallocate()
+                  least.deallocate()
+                }
                 let (z0, z1, tz) = wz[k]
                 let uz = Float((Double(k) + 0.5) / Double(block.z) - 0.5)
                 for j in 0..<d.y {
@@ -192,6 +202,10 @@ struct LocalLevel {
                   let (r00, r10, r01, r11) = (y0 * cx + z0 * cxy, y1 * cx + z0 * cxy, y0 * cx + z1 * cxy, y1 * cx + z1 * cxy)
                   let (w00, w10, w01, w11) = ((1 - ty) * (1 - tz), ty * (1 - tz), (1 - ty) * tz, ty * tz)
                   let row = d.x * (j + d.y * k)
+                  for c in 0..<cx {
+                    least[c] = Swift.min(
+                      Swift.min(weightSums[c + r00], weightSums[c + r10]), Swift.min(weightSums[c + r01], weightSums[c + r11]))
+                  }
                   var any = false
                   for i in 0..<d.x {
                     if let inside, inside[row + i] == 0 {
@@ -199,7 +213,9 @@ struct LocalLevel {
                       continue
                     }
                     let (x0, x1, tx) = wx[i]
-                    let near = Self.trilinear(weightSums, x0, x1, tx, y0, y1, ty, z0, z1, tz, cx: cx, cxy: cxy) > Self.weightFloor
+                    let near =
+                      Swift.min(least[x0], least[x1]) > Self.surelyNear
+                      || Self.trilinear(weightSums, x0, x1, tx, y0, y1, ty, z0, z1, tz, cx: cx, cxy: cxy) > Self.weightFloor
                     state[i] = near ? 2 : 1
                     any = true
                   }
@@ -257,6 +273,11 @@ struct LocalLevel {
             ParallelSlabs.forEach(count: coarse.z) { layer in
               let (out, sourcesAt, w, ux) = shared.value
               var rowFactor = [Float](repeating: 0, count: count)
+              // The row's block sums Σb, Σb·ux, Σb·ux², one per block, added into each product's
+              // nodes afterwards, a whole row of blocks at a time.
+              let blockSums = UnsafeMutablePointer<Float>.allocate(capacity: 3 * coarse.x)
+              blockSums.initialize(repeating: 0, count: 3 * coarse.x)
+              defer { blockSums.deallocate() }
               for k in (layer * block.z)..<min(d.z, (layer + 1) * block.z) {
                 let uz = Float((Double(k) + 0.5) / Double(block.z) - 0.5)
                 for j in 0..<d.y {
@@ -280,12 +301,13 @@ struct LocalLevel {
                         s1 += bx
                         if needsSquare { s2 += bx * ux[i] }
                       }
-                      let node = crow + i0 / block.x
-                      for p in 0..<count {
-                        let sum = xPower[p] == 0 ? s0 : xPower[p] == 1 ? s1 : s2
-                        out[s * count + p][node] += rowFactor[p] * sum
-                      }
+                      let b = i0 / block.x
+                      (blockSums[b], blockSums[coarse.x + b], blockSums[2 * coarse.x + b]) = (s0, s1, s2)
                       i0 = i1
+                    }
+                    for p in 0..<count {
+                      let (target, sums, factor) = (out[s * count + p] + crow, blockSums + xPower[p] * coarse.x, rowFactor[p])
+                      for b in 0..<coarse.x { target[b] += factor * sums[b] }
                     }
                   }
                 }
