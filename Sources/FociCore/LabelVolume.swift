@@ -117,7 +117,15 @@ public struct LabelVolume: Sendable {
   /// All labels widened to 32 bits.
   public var labels32: [UInt32] {
     switch storage {
-    case .uint16(let a): a.map(UInt32.init)
+    case .uint16(let a):
+      // A plain loop over the buffers widens eight or sixteen labels per instruction; `map`
+      // goes element by element.
+      [UInt32](unsafeUninitializedCapacity: a.count) { out, initialized in
+        a.withUnsafeBufferPointer { a in
+          for n in 0..<a.count { out[n] = UInt32(a[n]) }
+        }
+        initialized = a.count
+      }
     case .uint32(let a): a
     }
   }

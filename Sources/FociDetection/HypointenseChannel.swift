@@ -883,8 +883,26 @@ struct HypointenseMaps: Sendable {
     @Sendable func lesionRegions(of score: [Float]) -> [UInt8]? {
       var clock = StageClock.start()
       func components(_ above: Float, seedsOnly: Bool) -> ComponentLabels {
-        let mask = (0..<count).map { n in score[n] > above && (!seedsOnly || inner[n] != 0) ? UInt8(1) : 0 }
+        let mask = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+          score.withUnsafeBufferPointer { score in
+            inner.withUnsafeBufferPointer { inner in
+              for n in 0..<count { out[n] = score[n] > above && (!seedsOnly || inner[n] != 0) ? 1 : 0 }
+            }
+          }
+          initialized = count
+        }
         return ConnectedComponents.label(Volume(grid: box, voxels: mask), connectivity: .corners26)
+      }
+      /// 1 where the id's entry in `kept` is true.
+      func keptMask<Label: FixedWidthInteger>(_ ids: [Label], _ kept: [Bool]) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+          ids.withUnsafeBufferPointer { ids in
+            kept.withUnsafeBufferPointer { kept in
+              for n in 0..<count { out[n] = kept[Int(ids[n])] ? 1 : 0 }
+            }
+          }
+          initialized = count
+        }
       }
       // Markers: cores (score > 2, seeded; split where they hold separate peaks) and seeded
       // parts without a core.
@@ -924,7 +942,7 @@ struct HypointenseMaps: Sendable {
       StageClock.record("hypointense.watershed", since: clock)
       clock = StageClock.start()
       let keptBasins = Self.largeOrClear(ids: kept, sizes: sizes, score: score, settings: settings)
-      var regions = (0..<count).map { keptBasins[Int(kept[$0])] ? UInt8(1) : 0 }
+      var regions = keptMask(kept, keptBasins)
       if settings.halfContrastLayers > 0 {
         // A region's edge where its score is half its own level, as for enhancing foci: the
         // smoothed darkness of a lesion far darker than the seed level reaches past its edge.
@@ -935,7 +953,7 @@ struct HypointenseMaps: Sendable {
         let ids = trimmed.labels.labels32
         // What the trim leaves under the full minimum passes the small regions' test again.
         let keptRegions = Self.largeOrClear(ids: ids, sizes: [0] + trimmed.voxelCounts, score: score, settings: settings)
-        regions = ids.map { keptRegions[Int($0)] ? 1 : 0 }
+        regions = keptMask(ids, keptRegions)
       }
       StageClock.record("hypointense.regions", since: clock)
       return regions

@@ -54,4 +54,19 @@ struct VolumeTests {
     #expect(r == [0..<3, 3..<6, 6..<10])
     #expect(ParallelSlabs.ranges(total: 5, pieces: 0) == [0..<5])
   }
+
+  @Test("both pieces of work run and keep their own results")
+  func bothRunsTwoPieces() {
+    let values = (0..<100_000).map { Double($0 % 97) }
+    let (sum, label) = ParallelSlabs.both({ values.reduce(0, +) }, { "n\(values.count)" })
+    #expect(sum == values.reduce(0, +) && label == "n100000")
+    // Nested inside parallel work too (as a study inside a cohort runs it).
+    let pairs = ParallelSlabs.array(count: 4) { range, out in
+      for (o, n) in range.enumerated() {
+        let (a, b) = ParallelSlabs.both({ n * 2 }, { n * 3 })
+        out[o] = a + b
+      }
+    }
+    #expect(pairs == [0, 5, 10, 15])
+  }
 }
