@@ -17,8 +17,13 @@ enum MarkerWatershed {
     var basin = markers
     let top = max(score.max() ?? 0, grow + 1e-3)
     let buckets = 512
-    var queues = [[Int]](repeating: [], count: buckets)
-    var queued = [Bool](repeating: false, count: count)
+    var queues = [[Int32]](repeating: [], count: buckets)
+    // 1 for a voxel that may still join the flood: unlabelled, over `grow`, not yet queued. One
+    // byte to test per neighbour instead of three arrays.
+    var open = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+      for n in 0..<count { out[n] = markers[n] == 0 && score[n] > grow ? 1 : 0 }
+      initialized = count
+    }
     let neighbours = Neighbours26(dims: dims)
     var sizes = [Int](repeating: 0, count: basins + 1)
     var kept = [Int32](repeating: 0, count: count)
@@ -26,23 +31,24 @@ enum MarkerWatershed {
       let list = list.baseAddress!
       score.withUnsafeBufferPointer { score in
         basin.withUnsafeMutableBufferPointer { basin in
-          queued.withUnsafeMutableBufferPointer { queued in
+          open.withUnsafeMutableBufferPointer { open in
             func bucket(_ value: Float) -> Int { min(buckets - 1, max(0, Int((value - grow) / (top - grow) * Float(buckets - 1)))) }
             for n in 0..<count where basin[n] != 0 {
               for t in 0..<neighbours.list(n, into: list) {
                 let m = list[t]
-                if basin[m] == 0, !queued[m], score[m] > grow {
-                  queued[m] = true
-                  queues[bucket(score[m])].append(m)
+                if open[m] != 0 {
+                  open[m] = 0
+                  queues[bucket(score[m])].append(Int32(m))
                 }
               }
             }
             var level = buckets - 1
             while level >= 0 {
-              guard let n = queues[level].popLast() else {
+              guard let popped = queues[level].popLast() else {
                 level -= 1
                 continue
               }
+              let n = Int(popped)
               let found = neighbours.list(n, into: list)
               var best: Int32 = 0, bestScore = -Float.infinity
               for t in 0..<found {
@@ -52,10 +58,10 @@ enum MarkerWatershed {
               basin[n] = best
               for t in 0..<found {
                 let m = list[t]
-                if basin[m] == 0, !queued[m], score[m] > grow {
-                  queued[m] = true
+                if open[m] != 0 {
+                  open[m] = 0
                   let b = bucket(score[m])
-                  queues[b].append(m)
+                  queues[b].append(Int32(m))
                   if b > level { level = b }
                 }
               }
@@ -195,7 +201,7 @@ struct Neighbours26 {
   /// Writes the indices of `n`'s neighbours into `list` (room for 26) and returns how many.
   @inline(__always)
   func list(_ n: Int, into list: UnsafeMutablePointer<Int>) -> Int {
-    if !onFace[n] {
+    if !onFace.withUnsafeBufferPointer({ $0[n] }) {
       offsets.withUnsafeBufferPointer { o in
         for t in 0..<26 { list[t] = n + o[t] }
       }
