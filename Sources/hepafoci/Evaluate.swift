@@ -110,7 +110,12 @@ struct Evaluate: ParsableCommand {
     try ExitStatus.makeOutputFolder(out)
     let data = try OutputJSON.encoder.encode(document)
     try write(data, "evaluation.json")
-    try write(Data(EvaluationTables.lesions(outcomes.map(\.evaluation)).utf8), "lesions.tsv")
+    var designed: [String: [Int: PhantomTruth.Lesion]] = [:]
+    for outcome in outcomes {
+      guard let truth = outcome.phantomTruth else { continue }
+      designed[outcome.evaluation.studyID] = Dictionary(truth.lesions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+    try write(Data(EvaluationTables.lesions(outcomes.map(\.evaluation), phantom: designed).utf8), "lesions.tsv")
     if let froc { try write(Data(EvaluationTables.froc(froc).utf8), "froc.tsv") }
     if json {
       print(String(decoding: data, as: UTF8.self))

@@ -1,4 +1,5 @@
 import FociEvaluation
+import FociPhantom
 import Foundation
 
 /// The tab-separated tables and the plain-text summary of `evaluate`.
@@ -9,32 +10,40 @@ enum EvaluationTables {
     return String(format: "%.\(decimals)f", value)
   }
 
-  /// lesions.tsv: one row per true and per predicted lesion, with its match.
-  static func lesions(_ studies: [StudyEvaluation]) -> String {
+  /// lesions.tsv: one row per true and per predicted lesion, with its match. With the phantom's
+  /// truth (`phantom`: its lesions by study and id), the true lesion's designed contrasts too
+  /// (its signal over the parenchyma's on native T1 and T2, in the arterial and venous phases):
+  /// what a miss had to be found by.
+  static func lesions(_ studies: [StudyEvaluation], phantom: [String: [Int: PhantomTruth.Lesion]] = [:]) -> String {
     var lines = [
       [
         "study_id", "side", "id", "status", "partner_id", "mimic_id", "iou", "size_bin", "true_diameter_mm", "true_volume_mm3",
-        "predicted_diameter_mm", "predicted_volume_mm3", "voxels", "shunt_like",
+        "predicted_diameter_mm", "predicted_volume_mm3", "voxels", "shunt_like", "true_native_ratio", "true_arterial_ratio",
+        "true_venous_ratio", "true_t2_ratio",
       ].joined(separator: "\t")
     ]
+    func contrasts(_ lesion: PhantomTruth.Lesion?) -> [String] {
+      [cell(lesion?.nativeT1Ratio), cell(lesion?.arterialRatio), cell(lesion?.venousRatio), cell(lesion?.t2Ratio)]
+    }
     for study in studies {
       let truthByID = Dictionary(uniqueKeysWithValues: study.truth.map { ($0.id, $0) })
+      let designed = phantom[study.studyID] ?? [:]
       for t in study.truth {
         lines.append(
-          [
+          ([
             study.studyID, "truth", String(t.id), t.status.rawValue, t.predictedID.map(String.init) ?? "", "", cell(t.iou),
             t.sizeBin.rawValue, cell(t.diameterMM, 2), cell(t.volumeMM3, 1), cell(t.predictedDiameterMM, 2), cell(t.predictedVolumeMM3, 1),
             String(t.voxels), "",
-          ].joined(separator: "\t"))
+          ] + contrasts(designed[t.id])).joined(separator: "\t"))
       }
       for p in study.predicted {
         let partner = p.truthID.flatMap { truthByID[$0] }
         lines.append(
-          [
+          ([
             study.studyID, "predicted", String(p.id), p.status.rawValue, p.truthID.map(String.init) ?? "", p.mimicID.map(String.init) ?? "",
             cell(p.iou), partner?.sizeBin.rawValue ?? "", cell(partner?.diameterMM, 2), cell(partner?.volumeMM3, 1), cell(p.diameterMM, 2),
             cell(p.volumeMM3, 1), String(p.voxels), p.shuntLike.map { $0 ? "true" : "false" } ?? "",
-          ].joined(separator: "\t"))
+          ] + contrasts(partner.flatMap { designed[$0.id] })).joined(separator: "\t"))
       }
     }
     return lines.joined(separator: "\n") + "\n"

@@ -48,6 +48,16 @@ struct EvaluateCommandTests {
     let first = (truth["lesions"] as! [[String: Any]])[0]
     let row = try #require(rows.first { $0["study_id"] == "study-0001" && $0["side"] == "truth" && $0["id"] == "1" })
     #expect(abs(Double(row["true_diameter_mm"]!)! - (first["maxDiameterMM"] as! Double)) < 0.01)
+    // So do its designed contrasts, on its row and on its matched prediction's; a false
+    // positive has none.
+    for (column, key) in [("true_native_ratio", "nativeT1Ratio"), ("true_arterial_ratio", "arterialRatio"),
+                          ("true_venous_ratio", "venousRatio"), ("true_t2_ratio", "t2Ratio")] {
+      #expect(abs(Double(row[column]!)! - (first[key] as! Double)) < 0.001, "\(column)")
+      if let match = rows.first(where: { $0["study_id"] == "study-0001" && $0["side"] == "predicted" && $0["partner_id"] == "1" }) {
+        #expect(match[column] == row[column])
+      }
+    }
+    for falsePositive in rows where falsePositive["status"] == "falsePositive" { #expect(falsePositive["true_t2_ratio"] == "") }
 
     // The sweep at the analysis threshold (k = 3) repeats the lesion-wise evaluation.
     let froc = try Self.tsv(out + "/froc.tsv")
