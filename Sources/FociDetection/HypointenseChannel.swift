@@ -497,8 +497,6 @@ struct HypointenseMaps: Sendable {
     self.arterialRatio = arterialRatio
   }
 
-  /// Per voxel of the joint maps: T2 brightness over `t2NotVesselZ` robust SDs of the
-  /// parenchyma's (nil with the rule off).
   /// Calls `body(n, out)` for every liver voxel n (`liver[n] != 0`) in parallel pieces of the
   /// box; `body` may write `out[n]` only, so the result does not depend on the threads.
   static func eachLiverVoxel(
@@ -515,6 +513,8 @@ struct HypointenseMaps: Sendable {
     }
   }
 
+  /// Per voxel of the joint maps: T2 brightness over `t2NotVesselZ` robust SDs of the
+  /// parenchyma's (nil with the rule off).
   func clearlyBright(_ maps: JointMaps) -> [Bool]? {
     guard settings.t2NotVesselZ > 0 else { return nil }
     let median = Float(maps.t2Statistics.median), sigma = Float(max(maps.t2Statistics.robustSigma, 1e-6))
