@@ -964,7 +964,7 @@ struct HypointenseMaps: Sendable {
       // over 1 never share a basin, a region or a trim, so the pass runs on the small areas
       // alone (the same lesions, for far fewer voxels: wide lesions are most of the score over 1).
       // The two passes are independent until their lesions are merged, so they run side by side.
-      let (wide, dims, settings) = (settings.jointWideAreaLesions, dims, settings)
+      let wide = settings.jointWideAreaLesions
       let (plain, (joint, areas)) = ParallelSlabs.both(
         { lesionRegions(of: score) },
         { () -> ([UInt8]?, ComponentLabels) in

@@ -107,11 +107,12 @@ enum MarkerWatershed {
     // Each marker's voxels (all of them over `level`), in index order.
     var voxels = [[Int]](repeating: [], count: markerCount + 1)
     for n in markers.indices where markers[n] != 0 { voxels[Int(markers[n])].append(n) }
-    // Work: a marker, its voxels, and the level its parts are looked for at.
-    var pending = (1...markerCount).filter { voxels[$0].count >= 2 * least }.map { ($0, voxels[$0], level * ratio) }
+    // Work: a marker's voxels (every voxel holding its id) and the level its parts are looked
+    // for at.
+    var pending = voxels.filter { $0.count >= 2 * least }.map { ($0, level * ratio) }
     voxels = []
     let plane = dims.x * dims.y
-    while let (id, members, start) = pending.popLast() {
+    while let (members, start) = pending.popLast() {
       var active = members
       var level = start
       while true {
@@ -148,13 +149,13 @@ enum MarkerWatershed {
               markerCount += 1
               renamed[p] = UInt32(markerCount)
             }
-            for n in members where markers[n] == UInt32(id) {
+            for n in members {
               let p = score[n] > level ? Int(ids[inBox(n)]) : 0
               markers[n] = renamed[p]
               if renamed[p] != 0 { split[p].append(n) }
             }
             for p in qualifying.reversed() where split[p].count >= 2 * least {
-              pending.append((Int(renamed[p]), split[p], level * ratio))
+              pending.append((split[p], level * ratio))
             }
             break
           }
