@@ -5,7 +5,7 @@ import _FociTestSupport
 
 @testable import FociMeasurement
 
-/// Hulls, diameters and the distance transform against brute force and analytic shapes.
+/// Hulls and diameters against brute force and analytic shapes.
 @Suite("Measurement geometry")
 struct GeometryTests {
   @Test("planar hull: collinear and repeated points are dropped")
@@ -62,26 +62,5 @@ struct GeometryTests {
     #expect(abs(found.distance - best.squareRoot()) < 1e-12)
     let d = points[found.first] - points[found.second]
     #expect(abs((d * d).sum().squareRoot() - found.distance) < 1e-12)
-  }
-
-  @Test("distance transform equals the brute force on an anisotropic grid")
-  func distanceTransform() {
-    let grid = Grid(dims: SIMD3(13, 11, 7), spacingMM: SIMD3(1.4, 0.9, 3.5))
-    var rng = SeededGenerator(seed: 8)
-    let mask = Volume(grid: grid, voxels: (0..<grid.voxelCount).map { _ in UInt8(Double.random(in: 0..<1, using: &rng) < 0.93 ? 1 : 0) })
-    let distances = DistanceTransform.distanceToBackground(mask)
-    var background: [SIMD3<Double>] = []
-    for k in 0..<7 { for j in 0..<11 { for i in 0..<13 where mask[i, j, k] == 0 { background.append(SIMD3(Double(i), Double(j), Double(k)) * grid.spacingMM) } } }
-    for k in 0..<7 {
-      for j in 0..<11 {
-        for i in 0..<13 {
-          let p = SIMD3(Double(i), Double(j), Double(k)) * grid.spacingMM
-          let nearest = background.map { (($0 - p) * ($0 - p)).sum() }.min()!.squareRoot()
-          #expect(abs(Double(distances[i, j, k]) - nearest) < 1e-4)
-        }
-      }
-    }
-    let full = DistanceTransform.distanceToBackground(Volume(grid: grid, repeating: UInt8(1)))
-    #expect(full.voxels.allSatisfy { $0 == .infinity })
   }
 }
