@@ -55,6 +55,13 @@ extension HypointenseMaps {
       map("native_darkness", "1 − native / the local parenchyma level, smoothed inside the liver (0.1 = 10 % darker)", nativeDarkness),
       map("venous_darkness", "1 − venous / the local parenchyma level, smoothed inside the liver", venousDarkness),
     ]
+    if settings.vesselMaximumRadiusMM > 0 {
+      maps.append(
+        map(
+          "too_wide_for_vessel",
+          "1 where the native-dark area is wider than a vessel (a ball of the widest vessel's radius fits) in a part the voxel test takes for vessels: native darkness counts there whatever the venous phase shows",
+          tooWideForVessel?.map { Float($0) } ?? [Float](repeating: 0, count: liver.count)))
+    }
     if let t2Brightness {
       maps.append(map("t2_brightness", "T2 / the local parenchyma level − 1, smoothed inside the liver (sampled through world coordinates)", t2Brightness))
     }

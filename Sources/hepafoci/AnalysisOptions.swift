@@ -23,6 +23,8 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "Hypointense channel: smoothing inside the liver, σ in mm.") var hypointenseSmoothing = 2.0
   @Option(help: "Hypointense channel: native-dark voxels brighter in the venous phase by this share of their native darkness are vessels.")
   var hypointenseVesselExcess = 0.2
+  @Option(help: "Hypointense channel: native-dark parts a ball of this radius (mm) fits in are too wide for a vessel: where the voxel test takes most of such a part for vessels, its darkness counts whatever the venous phase shows (0 = off).")
+  var hypointenseVesselRadius = 8.0
   @Option(help: "Hypointense channel: lesion cores (watershed markers) score over this multiple of the seed threshold.")
   var hypointenseCore = 2.0
   @Option(help: "Hypointense channel: smallest region kept, in voxels (smaller ones only by --hypointense-small-voxels).") var hypointenseMinVoxels = 10
@@ -124,6 +126,7 @@ struct AnalysisOptions: ParsableArguments {
       ("--hypointense-k", hypointenseK, .positive), ("--hypointense-contrast", hypointenseContrast, .notNegative),
       ("--hypointense-grow", hypointenseGrow, .unitIntervalAboveZero), ("--hypointense-smoothing", hypointenseSmoothing, .notNegative),
       ("--hypointense-vessel-excess", hypointenseVesselExcess, .notNegative), ("--hypointense-core", hypointenseCore, .atLeastOne),
+      ("--hypointense-vessel-radius", hypointenseVesselRadius, .notNegative),
       ("--hypointense-min-voxels", Double(hypointenseMinVoxels), .atLeastOne),
       ("--hypointense-small-voxels", Double(hypointenseSmallVoxels), .notNegative),
       ("--hypointense-small-score", hypointenseSmallScore, .notNegative), ("--hypointense-joint", hypointenseJoint, .notNegative),
@@ -189,6 +192,7 @@ struct AnalysisOptions: ParsableArguments {
       h.growFraction = hypointenseGrow
       h.smoothingSigmaMM = hypointenseSmoothing
       h.vesselVenousExcess = hypointenseVesselExcess
+      h.vesselMaximumRadiusMM = hypointenseVesselRadius
       h.coreFactor = hypointenseCore
       h.minimumVoxels = hypointenseMinVoxels
       h.smallRegionVoxels = hypointenseSmallVoxels

@@ -27,7 +27,10 @@ import Testing
     #expect(result.foci.labels.labels32 == plain.foci.labels.labels32, "asking for the maps changes no lesion")
     let maps = try #require(result.diagnosticMaps)
     #expect(
-      maps.map(\.name) == ["subtraction", "arterial_score", "native_darkness", "venous_darkness", "t2_brightness", "hypointense_score", "joint_score"])
+      maps.map(\.name) == [
+        "subtraction", "arterial_score", "native_darkness", "venous_darkness", "too_wide_for_vessel", "t2_brightness", "hypointense_score",
+        "joint_score",
+      ])
     #expect(maps.allSatisfy { $0.volume.grid == scene.grid && !$0.meaning.isEmpty })
     let byName = Dictionary(uniqueKeysWithValues: maps.map { ($0.name, $0) })
 
@@ -52,6 +55,9 @@ import Testing
     #expect(abs(Self.value(native, at: lone, in: scene) - 0.28) < 0.02)
     #expect(abs(Self.value(venous, at: lone, in: scene) - 0.233) < 0.02)
     #expect(abs(Self.value(native, at: parenchyma, in: scene)) < 0.03)
+    // An ordinary dark lesion (darker in the venous phase too) is off vessels by the voxel
+    // test: no part of it needs the width rule.
+    #expect(byName["too_wide_for_vessel"]!.volume.voxels.allSatisfy { $0 == 0 })
     // T2 brightness of the T2 lesion (220 against 100), diluted a little by the coarse grid.
     let t2Map = byName["t2_brightness"]!
     #expect(Self.value(t2Map, at: bright.centre, in: scene) > 0.8)

@@ -15,8 +15,13 @@ import _FociTestSupport
     var native: Volume<Float>, arterial: Volume<Float>, venous: Volume<Float>, liver: Volume<UInt8>
     static let lone = (centre: SIMD3(40.0, 40.0, 42.0), radius: 9.0)
     static let pair = [(centre: SIMD3(86.0, 70.0, 42.0), radius: 7.0), (centre: SIMD3(86.0 + 15.4, 70.0, 42.0), radius: 7.0)]
+    /// The radius of the lone lesion in the scene where it enhances progressively.
+    static let progressiveRadius = 12.0
 
-    init() {
+    /// - Parameter progressiveLone: the lone lesion is wider (`progressiveRadius`) and brighter
+    ///   than the liver in the venous phase, as dark natively as the vein and nearly as bright
+    ///   in the venous phase.
+    init(progressiveLone: Bool = false) {
       var rng = SeededGenerator(seed: 5)
       let g = grid
       var n = [Float](repeating: 0, count: g.voxelCount), a = n, v = n
@@ -30,6 +35,8 @@ import _FociTestSupport
           for lesion in [Self.lone] + Self.pair where ((p - lesion.centre) * (p - lesion.centre)).sum() <= lesion.radius * lesion.radius {
             (sn, sa, sv) = (180, 250, 330)  // 28 % darker natively, weak in both phases
           }
+          let r = Self.progressiveRadius
+          if progressiveLone, ((p - Self.lone.centre) * (p - Self.lone.centre)).sum() <= r * r { (sn, sa, sv) = (180, 250, 540) }
           let d = SIMD2(p.x - 100, p.z - 42)
           if (d * d).sum() <= 9 && p.y > 20 && p.y < 60 { (sn, sa, sv) = (140, 180, 620) }  // the vein, along y
         }
@@ -98,6 +105,42 @@ import _FociTestSupport
     #expect(loneVoxels > 300 && loneVoxels < 600, "\(loneVoxels)")
   }
 
+  @Test func aLesionBrightInTheVenousPhaseIsNoVesselWhenTooWideForOne() throws {
+    let scene = Scene(progressiveLone: true)
+    let found = try scene.detect(t2: nil) { _ in }
+    let lesion = scene.label(found.foci, at: Scene.lone.centre)
+    #expect(lesion != 0)
+    if lesion != 0 {
+      // About its true size: a sphere of radius 12 mm, 7238 mm³ = 1055 voxels.
+      let voxels = found.foci.voxelCounts[Int(lesion) - 1]
+      #expect(voxels > 750 && voxels < 1350, "\(voxels)")
+    }
+    #expect(scene.label(found.foci, at: SIMD3(100, 40, 42)) == 0, "the vein (3 mm radius) is still no lesion")
+    let voxelTestOnly = try scene.detect(t2: nil) { $0.vesselMaximumRadiusMM = 0 }
+    #expect(scene.label(voxelTestOnly.foci, at: Scene.lone.centre) == 0, "the voxel test alone takes it for a vessel")
+  }
+
+  @Test func wideVesselLikePartsThatT2ShowsClearlyAreLeftToIt() throws {
+    let scene = Scene(progressiveLone: true)
+    var settings = DetectionSettings()
+    settings.motionCorrection = nil
+    /// Whether the lesion's centre lies in a part too wide for a vessel, and whether detection finds it.
+    func atLesion(_ t2: Volume<Float>?) throws -> (wide: Bool, found: Bool) {
+      let prepared = try FocusDetection.prepare(
+        native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous, t2: t2, settings: settings)
+      let maps = try #require(prepared.hypointense)
+      let v = SIMD3<Int>((Scene.lone.centre / scene.grid.spacingMM).rounded(.toNearestOrEven)) &- maps.lower
+      let wide = maps.tooWideForVessel.map { $0[v.x + maps.dims.x * (v.y + maps.dims.y * v.z)] != 0 } ?? false
+      return (wide, scene.label(prepared.foci(threshold: settings.threshold), at: Scene.lone.centre) != 0)
+    }
+    let withoutT2 = try atLesion(nil)
+    #expect(withoutT2.wide && withoutT2.found)
+    let isoOnT2 = try atLesion(Scene.t2(lesion: Scene.lone.centre, radius: Scene.progressiveRadius, signal: 100))
+    #expect(isoOnT2.wide && isoOnT2.found, "T2 does not show it: the width rule does")
+    let brightOnT2 = try atLesion(Scene.t2(lesion: Scene.lone.centre, radius: Scene.progressiveRadius, signal: 200))
+    #expect(!brightOnT2.wide && brightOnT2.found, "T2 shows it: left to T2")
+  }
+
   @Test func settingsRoundTripAndOlderFilesDecode() throws {
     var settings = DetectionSettings()
     settings.hypointense?.k = 5
@@ -119,6 +162,7 @@ import _FociTestSupport
     #expect(partial.jointWideAreaLesions == 0, "nor joint lesions in wide areas")
     #expect(partial.coreSplitRatio == 0 && partial.coreSplitVoxels == 3, "nor split cores")
     #expect(partial.outlierExclusionZ == 0, "nor outliers left out of the level")
+    #expect(partial.vesselMaximumRadiusMM == 0, "nor parts too wide for a vessel")
     #expect(throws: DecodingError.self) { try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"capsuleMarginVoxels": [1]}"#.utf8)) }
   }
 
