@@ -56,6 +56,15 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   /// lost (1581 → 1585), 5–10 mm 415 → 417, false positives 30 → 31, split fragments
   /// 187 → 183; on 60 studies of seed 2, not tuned on: ≥ 20 mm 730 → 731, 5–10 mm 170 → 169,
   /// < 5 mm 111 → 110, false positives 32 → 34, split fragments 40 → 34.
+  ///
+  /// The same width serves the arterial phase, with a T2 image and `arterialDarkness`: a part
+  /// wider than a vessel where the liver is at least `minimumContrast` darker in the arterial
+  /// phase, and which nothing else scores (under a tenth of its voxels over 1), seeds on its
+  /// arterial darkness (as a share of its own seed level). A lesion iso to the liver natively,
+  /// in the venous phase and on T2 shows only there, and arterial darkness alone otherwise seeds
+  /// nothing (noise and veins). On the seed-1 cohort: 2 more lesions of ≥ 20 mm (22 and 25 mm;
+  /// 1585 → 1587), no more false positives, 2 more split fragments; on seed 2: 1 more (47 mm),
+  /// no more false positives or fragments.
   public var vesselMaximumRadiusMM = 8.0
   /// Seeds stay this many voxels inside the mask along x, y, z (default 2, 2, 1).
   public var capsuleMarginVoxels = [2, 2, 1]
@@ -324,6 +333,10 @@ struct HypointenseMaps: Sendable {
   /// 1 where native darkness lies in a part too wide for a vessel
   /// (`HypointenseChannel.vesselMaximumRadiusMM`); nil with the rule off or no such part.
   let tooWideForVessel: [UInt8]?
+  /// Arterial-phase darkness (smoothed as the native one), the parenchyma's statistics of it,
+  /// and the parts of the liver darker than the contrast floor there that are too wide for a
+  /// vessel (nil with the width rule off, without the arterial ratio, or with no such part).
+  let arterialWide: (darkness: [Float], statistics: RobustStatistics, parts: [UInt8])?
 
   /// Native and venous darkness, T2 brightness and arterial darkness (with `arterialDarkness`)
   /// at the joint scores' smoothing, with the parenchyma's statistics of each.
@@ -574,6 +587,17 @@ struct HypointenseMaps: Sendable {
       wide = left.contains(1) ? left : nil
     }
     tooWideForVessel = wide
+    var arterialParts: (darkness: [Float], statistics: RobustStatistics, parts: [UInt8])?
+    if settings.vesselMaximumRadiusMM > 0, let arterialRatio {
+      let da = darkness(ratio: arterialRatio)
+      if let stats = statistics(da, within: parenchyma) {
+        let floor = Float(settings.minimumContrast)
+        let dark = (0..<liver.count).map { liver[$0] != 0 && da[$0] > floor ? UInt8(1) : 0 }
+        let parts = DistanceTransform.opening(Volume(grid: grid, voxels: dark), radiusMM: settings.vesselMaximumRadiusMM)
+        if parts.contains(1) { arterialParts = (da, stats, parts) }
+      }
+    }
+    arterialWide = arterialParts
   }
 
   /// Calls `body(n, out)` for every liver voxel n (`liver[n] != 0`) in parallel pieces of the
@@ -934,6 +958,18 @@ struct HypointenseMaps: Sendable {
       let t2Floor = settings.minimumT2Contrast * scale
       let seedT = Float(max(t2Statistics.threshold(k: k), t2Floor))
       Self.eachLiverVoxel(liver, writing: &score) { n, score in score[n] = max(score[n], t2Brightness[n] / seedT) }
+      if let wide = arterialWide {
+        // Parts too wide for a vessel that are dark in the arterial phase and that nothing
+        // else scores (under a tenth of their voxels over 1): arterial darkness seeds there.
+        let seedA = Float(max(wide.statistics.threshold(k: k), floor))
+        let found = Regions(wide.parts, dims: dims)
+        for c in 0..<found.labels.count {
+          let range = found.start[c]..<found.start[c + 1]
+          let scored = found.voxels[range].reduce(0) { $0 + (score[$1] > 1 ? 1 : 0) }
+          guard scored * 10 < range.count else { continue }
+          for n in found.voxels[range] { score[n] = max(score[n], wide.darkness[n] / seedA) }
+        }
+      }
       if let joint {
         var jointScore = [Float](repeating: 0, count: count)
         // Evidence on T2 and on T1 together: each image's score is its share of its own seed

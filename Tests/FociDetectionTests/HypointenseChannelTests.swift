@@ -21,7 +21,9 @@ import _FociTestSupport
     /// - Parameter progressiveLone: the lone lesion is wider (`progressiveRadius`) and brighter
     ///   than the liver in the venous phase, as dark natively as the vein and nearly as bright
     ///   in the venous phase.
-    init(progressiveLone: Bool = false) {
+    ///   - arterialDarkLone: the lone lesion is as wide (`progressiveRadius`) and darker than the
+    ///     liver only in the arterial phase (as bright natively and in the venous phase).
+    init(progressiveLone: Bool = false, arterialDarkLone: Bool = false) {
       var rng = SeededGenerator(seed: 5)
       let g = grid
       var n = [Float](repeating: 0, count: g.voxelCount), a = n, v = n
@@ -37,6 +39,7 @@ import _FociTestSupport
           }
           let r = Self.progressiveRadius
           if progressiveLone, ((p - Self.lone.centre) * (p - Self.lone.centre)).sum() <= r * r { (sn, sa, sv) = (180, 250, 540) }
+          if arterialDarkLone, ((p - Self.lone.centre) * (p - Self.lone.centre)).sum() <= r * r { (sn, sa, sv) = (250, 250, 430) }
           let d = SIMD2(p.x - 100, p.z - 42)
           if (d * d).sum() <= 9 && p.y > 20 && p.y < 60 { (sn, sa, sv) = (140, 180, 620) }  // the vein, along y
         }
@@ -75,6 +78,18 @@ import _FociTestSupport
       return try FocusDetection.detect(native: native, arterial: arterial, liverMask: liver, venous: venous, t2: t2, settings: settings)
     }
 
+    /// Expects the wide lone lesion (`progressiveRadius`) found at about its true size (a
+    /// sphere of 7238 mm³, 1055 voxels) and the vein (3 mm radius) not.
+    func expectWideLoneFound(_ foci: ComponentLabels, sourceLocation: SourceLocation = #_sourceLocation) {
+      let lesion = label(foci, at: Self.lone.centre)
+      #expect(lesion != 0, sourceLocation: sourceLocation)
+      if lesion != 0 {
+        let voxels = foci.voxelCounts[Int(lesion) - 1]
+        #expect(voxels > 750 && voxels < 1350, "\(voxels) voxels against 1055", sourceLocation: sourceLocation)
+      }
+      #expect(label(foci, at: SIMD3(100, 40, 42)) == 0, "the vein is no lesion", sourceLocation: sourceLocation)
+    }
+
     /// The focus label at a world point (voxel (0,0,0) at the origin).
     func label(_ foci: ComponentLabels, at p: SIMD3<Double>) -> UInt32 {
       let v = p / grid.spacingMM
@@ -107,15 +122,7 @@ import _FociTestSupport
 
   @Test func aLesionBrightInTheVenousPhaseIsNoVesselWhenTooWideForOne() throws {
     let scene = Scene(progressiveLone: true)
-    let found = try scene.detect(t2: nil) { _ in }
-    let lesion = scene.label(found.foci, at: Scene.lone.centre)
-    #expect(lesion != 0)
-    if lesion != 0 {
-      // About its true size: a sphere of radius 12 mm, 7238 mm³ = 1055 voxels.
-      let voxels = found.foci.voxelCounts[Int(lesion) - 1]
-      #expect(voxels > 750 && voxels < 1350, "\(voxels)")
-    }
-    #expect(scene.label(found.foci, at: SIMD3(100, 40, 42)) == 0, "the vein (3 mm radius) is still no lesion")
+    scene.expectWideLoneFound(try scene.detect(t2: nil) { _ in }.foci)
     let voxelTestOnly = try scene.detect(t2: nil) { $0.vesselMaximumRadiusMM = 0 }
     #expect(scene.label(voxelTestOnly.foci, at: Scene.lone.centre) == 0, "the voxel test alone takes it for a vessel")
   }
@@ -139,6 +146,15 @@ import _FociTestSupport
     #expect(isoOnT2.wide && isoOnT2.found, "T2 does not show it: the width rule does")
     let brightOnT2 = try atLesion(Scene.t2(lesion: Scene.lone.centre, radius: Scene.progressiveRadius, signal: 200))
     #expect(!brightOnT2.wide && brightOnT2.found, "T2 shows it: left to T2")
+  }
+
+  @Test func aWideLesionDarkOnlyInTheArterialPhaseSeedsWhereNothingElseScores() throws {
+    let scene = Scene(arterialDarkLone: true)
+    // Iso on T2 too: the arterial phase alone shows it (24 % darker than the liver there).
+    let t2 = Scene.t2(lesion: Scene.lone.centre, radius: Scene.progressiveRadius, signal: 100)
+    scene.expectWideLoneFound(try scene.detect(t2: t2) { _ in }.foci)
+    let withoutWidth = try scene.detect(t2: t2) { $0.vesselMaximumRadiusMM = 0 }
+    #expect(scene.label(withoutWidth.foci, at: Scene.lone.centre) == 0, "arterial darkness alone seeds nothing")
   }
 
   @Test func settingsRoundTripAndOlderFilesDecode() throws {
