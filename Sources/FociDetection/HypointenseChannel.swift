@@ -592,7 +592,14 @@ struct HypointenseMaps: Sendable {
       let da = darkness(ratio: arterialRatio)
       if let stats = statistics(da, within: parenchyma) {
         let floor = Float(settings.minimumContrast)
-        let dark = (0..<liver.count).map { liver[$0] != 0 && da[$0] > floor ? UInt8(1) : 0 }
+        let dark = [UInt8](unsafeUninitializedCapacity: liver.count) { out, initialized in
+          liver.withUnsafeBufferPointer { liver in
+            da.withUnsafeBufferPointer { da in
+              for n in 0..<liver.count { out[n] = liver[n] != 0 && da[n] > floor ? 1 : 0 }
+            }
+          }
+          initialized = liver.count
+        }
         let parts = DistanceTransform.opening(Volume(grid: grid, voxels: dark), radiusMM: settings.vesselMaximumRadiusMM)
         if parts.contains(1) { arterialParts = (da, stats, parts) }
       }

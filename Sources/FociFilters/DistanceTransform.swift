@@ -33,17 +33,27 @@ public enum DistanceTransform {
   public static func opening(_ mask: Volume<UInt8>, radiusMM: Double) -> [UInt8] {
     let count = mask.voxels.count
     let limit = Float(radiusMM * radiusMM)
-    let background = mask.voxels.map { $0 == 0 ? UInt8(1) : 0 }
-    let fromBackground = squaredDistancesWithin(radiusMM, of: background, grid: mask.grid, outsideCounts: true)
-    var centres = [UInt8](repeating: 0, count: count)
+    let fromBackground = squaredDistancesWithin(radiusMM, of: mask.voxels, grid: mask.grid, outsideCounts: true, sourcesAreZero: true)
     var anyCentre = false
-    for n in 0..<count where background[n] == 0 && fromBackground[n] > limit {
-      centres[n] = 1
-      anyCentre = true
+    let centres = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+      fromBackground.withUnsafeBufferPointer { d in
+        for n in 0..<count {
+          out[n] = d[n] > limit ? 1 : 0
+          if d[n] > limit { anyCentre = true }
+        }
+      }
+      initialized = count
     }
     guard anyCentre else { return centres }
     let fromCentre = squaredDistancesWithin(radiusMM, of: centres, grid: mask.grid, outsideCounts: false)
-    return (0..<count).map { background[$0] == 0 && fromCentre[$0] <= limit ? 1 : 0 }
+    return [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+      mask.voxels.withUnsafeBufferPointer { m in
+        fromCentre.withUnsafeBufferPointer { d in
+          for n in 0..<count { out[n] = m[n] != 0 && d[n] <= limit ? 1 : 0 }
+        }
+      }
+      initialized = count
+    }
   }
 
   /// Squared distances (mm²) from each voxel centre to the nearest voxel marked in `sources`
@@ -52,7 +62,10 @@ public enum DistanceTransform {
   /// few voxels within the radius along each axis (a min-plus filter), so rows stay contiguous
   /// and the work is a fixed number of operations per voxel, whatever the shapes; slabs run in
   /// parallel and the result does not depend on threads.
-  static func squaredDistancesWithin(_ radiusMM: Double, of sources: [UInt8], grid: Grid, outsideCounts: Bool) -> [Float] {
+  /// With `sourcesAreZero`, the voxels where `sources` is 0 are the sources instead.
+  static func squaredDistancesWithin(
+    _ radiusMM: Double, of sources: [UInt8], grid: Grid, outsideCounts: Bool, sourcesAreZero: Bool = false
+  ) -> [Float] {
     let dims = grid.dims
     let (nx, ny, nz) = (dims.x, dims.y, dims.z)
     let spacing = grid.spacingMM
@@ -61,7 +74,13 @@ public enum DistanceTransform {
     let steps = (0..<3).map { a in (0...reach[a]).map { Float((Double($0) * spacing[a]) * (Double($0) * spacing[a])) } }
     let far = Float(radiusMM * radiusMM) * 4 + 1
     let edge: Float = outsideCounts ? 0 : far
-    var current = sources.map { $0 != 0 ? Float(0) : far }
+    let mark: UInt8 = sourcesAreZero ? 0 : 1
+    var current = [Float](unsafeUninitializedCapacity: sources.count) { out, initialized in
+      sources.withUnsafeBufferPointer { s in
+        for n in 0..<s.count { out[n] = (s[n] != 0 ? 1 : 0) == mark ? 0 : far }
+      }
+      initialized = sources.count
+    }
     let rows = ny * nz
     let pieces = ParallelSlabs.ranges(total: rows, pieces: min(rows, 64))
     for axis in 0...2 where reach[axis] > 0 {
