@@ -62,6 +62,15 @@ extension HypointenseMaps {
           "1 where the native-dark area is wider than a vessel (a ball of the widest vessel's radius fits) in a part the voxel test takes for vessels: native darkness counts there whatever the venous phase shows",
           tooWideForVessel?.map { Float($0) } ?? [Float](repeating: 0, count: liver.count)))
     }
+    if let arterialWide {
+      maps.append(
+        map("arterial_darkness", "1 − the corrected arterial phase / its local parenchyma level, smoothed inside the liver", arterialWide.darkness))
+      maps.append(
+        map(
+          "arterial_too_wide_for_vessel",
+          "1 where the arterial-dark area is wider than a vessel: where nothing else scores such a part, arterial darkness seeds there",
+          arterialWide.parts?.map { Float($0) } ?? [Float](repeating: 0, count: liver.count)))
+    }
     if let t2Brightness {
       maps.append(map("t2_brightness", "T2 / the local parenchyma level − 1, smoothed inside the liver (sampled through world coordinates)", t2Brightness))
     }

@@ -335,8 +335,8 @@ struct HypointenseMaps: Sendable {
   let tooWideForVessel: [UInt8]?
   /// Arterial-phase darkness (smoothed as the native one), the parenchyma's statistics of it,
   /// and the parts of the liver darker than the contrast floor there that are too wide for a
-  /// vessel (nil with the width rule off, without the arterial ratio, or with no such part).
-  let arterialWide: (darkness: [Float], statistics: RobustStatistics, parts: [UInt8])?
+  /// vessel (nil when there is none); nil with the width rule off or without the arterial ratio.
+  let arterialWide: (darkness: [Float], statistics: RobustStatistics, parts: [UInt8]?)?
 
   /// Native and venous darkness, T2 brightness and arterial darkness (with `arterialDarkness`)
   /// at the joint scores' smoothing, with the parenchyma's statistics of each.
@@ -587,7 +587,7 @@ struct HypointenseMaps: Sendable {
       wide = left.contains(1) ? left : nil
     }
     tooWideForVessel = wide
-    var arterialParts: (darkness: [Float], statistics: RobustStatistics, parts: [UInt8])?
+    var arterialParts: (darkness: [Float], statistics: RobustStatistics, parts: [UInt8]?)?
     if settings.vesselMaximumRadiusMM > 0, let arterialRatio {
       let da = darkness(ratio: arterialRatio)
       if let stats = statistics(da, within: parenchyma) {
@@ -601,7 +601,7 @@ struct HypointenseMaps: Sendable {
           initialized = liver.count
         }
         let parts = DistanceTransform.opening(Volume(grid: grid, voxels: dark), radiusMM: settings.vesselMaximumRadiusMM)
-        if parts.contains(1) { arterialParts = (da, stats, parts) }
+        arterialParts = (da, stats, parts.contains(1) ? parts : nil)
       }
     }
     arterialWide = arterialParts
@@ -965,11 +965,11 @@ struct HypointenseMaps: Sendable {
       let t2Floor = settings.minimumT2Contrast * scale
       let seedT = Float(max(t2Statistics.threshold(k: k), t2Floor))
       Self.eachLiverVoxel(liver, writing: &score) { n, score in score[n] = max(score[n], t2Brightness[n] / seedT) }
-      if let wide = arterialWide {
+      if let wide = arterialWide, let parts = wide.parts {
         // Parts too wide for a vessel that are dark in the arterial phase and that nothing
         // else scores (under a tenth of their voxels over 1): arterial darkness seeds there.
         let seedA = Float(max(wide.statistics.threshold(k: k), floor))
-        let found = Regions(wide.parts, dims: dims)
+        let found = Regions(parts, dims: dims)
         for c in 0..<found.labels.count {
           let range = found.start[c]..<found.start[c + 1]
           let scored = found.voxels[range].reduce(0) { $0 + (score[$1] > 1 ? 1 : 0) }

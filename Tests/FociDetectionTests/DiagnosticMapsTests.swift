@@ -28,8 +28,8 @@ import Testing
     let maps = try #require(result.diagnosticMaps)
     #expect(
       maps.map(\.name) == [
-        "subtraction", "arterial_score", "native_darkness", "venous_darkness", "too_wide_for_vessel", "t2_brightness", "hypointense_score",
-        "joint_score",
+        "subtraction", "arterial_score", "native_darkness", "venous_darkness", "too_wide_for_vessel", "arterial_darkness",
+        "arterial_too_wide_for_vessel", "t2_brightness", "hypointense_score", "joint_score",
       ])
     #expect(maps.allSatisfy { $0.volume.grid == scene.grid && !$0.meaning.isEmpty })
     let byName = Dictionary(uniqueKeysWithValues: maps.map { ($0.name, $0) })
@@ -58,6 +58,8 @@ import Testing
     // An ordinary dark lesion (darker in the venous phase too) is off vessels by the voxel
     // test: no part of it needs the width rule.
     #expect(byName["too_wide_for_vessel"]!.volume.voxels.allSatisfy { $0 == 0 })
+    // The lone lesion is 24 % darker in the arterial phase too (250 against 330).
+    #expect(abs(Self.value(byName["arterial_darkness"]!, at: lone, in: scene) - 0.24) < 0.03)
     // T2 brightness of the T2 lesion (220 against 100), diluted a little by the coarse grid.
     let t2Map = byName["t2_brightness"]!
     #expect(Self.value(t2Map, at: bright.centre, in: scene) > 0.8)
