@@ -43,11 +43,10 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   /// (`DistanceTransform.opening`; default 8 mm, 0 = off), in each connected part that the
   /// voxel-wise test takes for vessels for at least half its voxels (an ordinary dark lesion's
   /// few vessel-like voxels are partial volume with veins passing by, and stay vessels). The
-  /// widest veins inside the liver,
-  /// the portal vein's main branches, are at most 12–15 mm across, while a metastasis that
-  /// enhances more than the liver in the portal venous phase (a sixth of NET metastases are
-  /// graded active there) is as dark natively and as bright in the venous phase as a vein,
-  /// and the voxel-wise vessel test lost it however large it was. A liver mask that holds the
+  /// widest veins inside the liver, the portal vein's main branches, are at most 12–15 mm
+  /// across, while a metastasis that enhances more than the liver in the portal venous phase
+  /// (a sixth of NET metastases are graded active there) is as dark natively and as bright in
+  /// the venous phase as a vein, and the voxel-wise vessel test lost it however large it was. A liver mask that holds the
   /// intrahepatic inferior vena cava (about 20 mm across) or a wide venous confluence needs a
   /// larger radius, or 0. Wide parts that T2 shows clearly (median brightness over
   /// `minimumT2Contrast`) are left to it: there native darkness only reached into dark
