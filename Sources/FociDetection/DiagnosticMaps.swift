@@ -69,7 +69,7 @@ extension HypointenseMaps {
         map(
           "arterial_too_wide_for_vessel",
           "1 where the arterial-dark area is wider than a vessel: where nothing else scores such a part, arterial darkness seeds there",
-          arterialWide.parts?.map { Float($0) } ?? [Float](repeating: 0, count: liver.count)))
+          arterialWide.parts?.ids.map { $0 != 0 ? 1 : 0 } ?? [Float](repeating: 0, count: liver.count)))
     }
     if let t2Brightness {
       maps.append(map("t2_brightness", "T2 / the local parenchyma level − 1, smoothed inside the liver (sampled through world coordinates)", t2Brightness))

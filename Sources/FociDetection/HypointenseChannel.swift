@@ -335,7 +335,7 @@ struct HypointenseMaps: Sendable {
   /// Arterial-phase darkness (smoothed as the native one), the parenchyma's statistics of it,
   /// and the parts of the liver darker than the contrast floor there that are too wide for a
   /// vessel (nil when there is none); nil with the width rule off or without the arterial ratio.
-  let arterialWide: (darkness: [Float], statistics: RobustStatistics, parts: [UInt8]?)?
+  let arterialWide: (darkness: [Float], statistics: RobustStatistics, parts: Regions?)?
 
   /// Native and venous darkness, T2 brightness and arterial darkness (with `arterialDarkness`)
   /// at the joint scores' smoothing, with the parenchyma's statistics of each.
@@ -397,43 +397,54 @@ struct HypointenseMaps: Sendable {
     func statistics(_ values: [Float], within mask: [UInt8]) -> RobustStatistics? {
       RobustStatistics(of: Volume(grid: grid, voxels: values), within: Volume(grid: grid, voxels: mask))
     }
-    /// The parts of the liver darker than the contrast floor on native T1 that a ball of the
-    /// widest vessel's radius fits in, each connected part kept when the voxel-wise test takes
-    /// at least half of it for vessels (nil with the rule off or none). Only there does that
-    /// test fail; in a wide part mostly off vessels (an ordinary dark lesion), the few voxels
-    /// it calls vessels are partial volume with veins passing by, and stay vessels.
-    func tooWide(native: [Float], venous: [Float]) -> [UInt8]? {
+    /// The parts of the liver darker than the contrast floor on `darkness` that a ball of the
+    /// widest vessel's radius fits in (nil with the rule off or none).
+    func wideDarkParts(_ darkness: [Float]) -> [UInt8]? {
       guard settings.vesselMaximumRadiusMM > 0 else { return nil }
-      let clock = StageClock.start()
-      defer { StageClock.record("hypointense.tooWide", since: clock) }
       let floor = Float(settings.minimumContrast)
       let dark = [UInt8](unsafeUninitializedCapacity: liver.count) { out, initialized in
         liver.withUnsafeBufferPointer { liver in
-          native.withUnsafeBufferPointer { native in
-            for n in 0..<liver.count { out[n] = liver[n] != 0 && native[n] > floor ? 1 : 0 }
+          darkness.withUnsafeBufferPointer { darkness in
+            for n in 0..<liver.count { out[n] = liver[n] != 0 && darkness[n] > floor ? 1 : 0 }
           }
         }
         initialized = liver.count
       }
-      var parts = DistanceTransform.opening(Volume(grid: grid, voxels: dark), radiusMM: settings.vesselMaximumRadiusMM)
-      guard parts.contains(1) else { return nil }
-      let found = ConnectedComponents.label(Volume(grid: grid, voxels: parts), connectivity: .corners26)
-      let ids = found.labels.labels32
+      let parts = DistanceTransform.opening(Volume(grid: grid, voxels: dark), radiusMM: settings.vesselMaximumRadiusMM)
+      return parts.contains(1) ? parts : nil
+    }
+    /// The wide parts of native darkness (`wideDarkParts`), each connected part kept when the
+    /// voxel-wise test takes at least half of it for vessels (nil with the rule off or none).
+    /// Only there does that test fail; in a wide part mostly off vessels (an ordinary dark
+    /// lesion), the few voxels it calls vessels are partial volume with veins passing by, and
+    /// stay vessels. Given `t2Brightness`, parts T2 shows clearly (median brightness over the
+    /// T2 contrast floor) are left to it: native darkness would add nothing there but a reach
+    /// into dark neighbours, which then merge with them.
+    func tooWide(native: [Float], venous: [Float], t2Brightness: [Float]? = nil) -> [UInt8]? {
+      guard settings.vesselMaximumRadiusMM > 0 else { return nil }
+      let clock = StageClock.start()
+      defer { StageClock.record("hypointense.tooWide", since: clock) }
+      guard let parts = wideDarkParts(native) else { return nil }
+      let found = Regions(parts, dims: d)
+      let brightness = t2Brightness.map { found.medians(of: $0) }
       let (vessel, excess) = (Float(1 - settings.vesselVenousRatio), Float(settings.vesselVenousExcess))
-      var vesselLike = [Int](repeating: 0, count: found.count + 1)
-      ids.withUnsafeBufferPointer { ids in
-        native.withUnsafeBufferPointer { native in
-          venous.withUnsafeBufferPointer { venous in
-            for n in 0..<ids.count where ids[n] != 0 && !Self.offVessel(dark: native[n], venous: venous[n], vesselRatio: vessel, excess: excess) {
-              vesselLike[Int(ids[n])] += 1
+      // Flagged for removal: index = part id (0, no part, never).
+      var dropped = [Bool](repeating: false, count: found.labels.count + 1)
+      native.withUnsafeBufferPointer { native in
+        venous.withUnsafeBufferPointer { venous in
+          for c in 0..<found.labels.count {
+            let range = found.start[c]..<found.start[c + 1]
+            var vesselLike = 0
+            for n in found.voxels[range] where !Self.offVessel(dark: native[n], venous: venous[n], vesselRatio: vessel, excess: excess) {
+              vesselLike += 1
             }
+            let shownOnT2 = brightness.map { $0[c] > Float(settings.minimumT2Contrast) } ?? false
+            dropped[c + 1] = 2 * vesselLike < range.count || shownOnT2
           }
         }
       }
-      let kept = (0...found.count).map { $0 > 0 && 2 * vesselLike[$0] >= found.voxelCounts[$0 - 1] }
-      guard kept.contains(true) else { return nil }
-      for n in 0..<ids.count { parts[n] = kept[Int(ids[n])] ? 1 : 0 }
-      return parts
+      guard dropped.dropFirst().contains(false) else { return nil }
+      return found.removing(dropped, from: parts)
     }
 
     StageClock.record("hypointense.crop", since: clock)
@@ -447,7 +458,7 @@ struct HypointenseMaps: Sendable {
     var dn = darkness(ratio: nativeRatio), dv = darkness(ratio: venousRatio)
     guard let first = statistics(dn, within: inner), let firstVenous = statistics(dv, within: inner) else { return nil }
     // Native-dark parts too wide for a vessel, on the first level.
-    var wide = tooWide(native: dn, venous: dv)
+    let wide = tooWide(native: dn, venous: dv)
     let vessel = Float(1 - settings.vesselVenousRatio)
     // Capped at twice the contrast floor: where wide lesions fill much of the liver, the first
     // level bends around them and the spread of darkness grows with them.
@@ -492,9 +503,6 @@ struct HypointenseMaps: Sendable {
       dn = darkness(ratio: nativeRatio)
       dv = darkness(ratio: venousRatio)
     }
-    // The passes read the wide parts of the first level (finding them again in every pass
-    // costs more than the rest of a pass); the scores read those of the final one.
-    if settings.vesselMaximumRadiusMM > 0 { wide = tooWide(native: dn, venous: dv) }
     clock = StageClock.start()
     let parenchyma = (0..<liver.count).map { inner[$0] != 0 && reference[$0] != 0 ? UInt8(1) : 0 }
     guard let ns = statistics(dn, within: parenchyma), let vs = statistics(dv, within: parenchyma) else { return nil }
@@ -575,32 +583,14 @@ struct HypointenseMaps: Sendable {
     self.venousRatio = venousRatio
     t2Ratio = t2RatioMap
     self.arterialRatio = arterialRatio
-    // Wide parts that T2 shows clearly (their median brightness over the T2 contrast floor)
-    // are left to it: native darkness would add nothing there but a reach into dark
-    // neighbours, which then merge with them.
-    if let parts = wide, let bt {
-      let found = Regions(parts, dims: d)
-      let brightness = found.medians(of: bt)
-      let shown = (0...found.labels.count).map { $0 > 0 && brightness[$0 - 1] > Float(settings.minimumT2Contrast) }
-      let left = found.removing(shown, from: parts)
-      wide = left.contains(1) ? left : nil
-    }
-    tooWideForVessel = wide
-    var arterialParts: (darkness: [Float], statistics: RobustStatistics, parts: [UInt8]?)?
+    // The passes read the wide parts of the first level (finding them again in every pass
+    // costs more than the rest of a pass); the scores read those of the final one.
+    tooWideForVessel = tooWide(native: dn, venous: dv, t2Brightness: bt)
+    var arterialParts: (darkness: [Float], statistics: RobustStatistics, parts: Regions?)?
     if settings.vesselMaximumRadiusMM > 0, let arterialRatio {
       let da = darkness(ratio: arterialRatio)
       if let stats = statistics(da, within: parenchyma) {
-        let floor = Float(settings.minimumContrast)
-        let dark = [UInt8](unsafeUninitializedCapacity: liver.count) { out, initialized in
-          liver.withUnsafeBufferPointer { liver in
-            da.withUnsafeBufferPointer { da in
-              for n in 0..<liver.count { out[n] = liver[n] != 0 && da[n] > floor ? 1 : 0 }
-            }
-          }
-          initialized = liver.count
-        }
-        let parts = DistanceTransform.opening(Volume(grid: grid, voxels: dark), radiusMM: settings.vesselMaximumRadiusMM)
-        arterialParts = (da, stats, parts.contains(1) ? parts : nil)
+        arterialParts = (da, stats, wideDarkParts(da).map { Regions($0, dims: d) })
       }
     }
     arterialWide = arterialParts
@@ -964,11 +954,10 @@ struct HypointenseMaps: Sendable {
       let t2Floor = settings.minimumT2Contrast * scale
       let seedT = Float(max(t2Statistics.threshold(k: k), t2Floor))
       Self.eachLiverVoxel(liver, writing: &score) { n, score in score[n] = max(score[n], t2Brightness[n] / seedT) }
-      if let wide = arterialWide, let parts = wide.parts {
+      if let wide = arterialWide, let found = wide.parts {
         // Parts too wide for a vessel that are dark in the arterial phase and that nothing
         // else scores (under a tenth of their voxels over 1): arterial darkness seeds there.
         let seedA = Float(max(wide.statistics.threshold(k: k), floor))
-        let found = Regions(parts, dims: dims)
         for c in 0..<found.labels.count {
           let range = found.start[c]..<found.start[c + 1]
           let scored = found.voxels[range].reduce(0) { $0 + (score[$1] > 1 ? 1 : 0) }
