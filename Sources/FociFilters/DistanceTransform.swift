@@ -38,8 +38,9 @@ public enum DistanceTransform {
     let centres = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
       fromBackground.withUnsafeBufferPointer { d in
         for n in 0..<count {
-          out[n] = d[n] > limit ? 1 : 0
-          if d[n] > limit { anyCentre = true }
+          let centre = d[n] > limit
+          out[n] = centre ? 1 : 0
+          anyCentre = anyCentre || centre
         }
       }
       initialized = count
@@ -74,10 +75,9 @@ public enum DistanceTransform {
     let steps = (0..<3).map { a in (0...reach[a]).map { Float((Double($0) * spacing[a]) * (Double($0) * spacing[a])) } }
     let far = Float(radiusMM * radiusMM) * 4 + 1
     let edge: Float = outsideCounts ? 0 : far
-    let mark: UInt8 = sourcesAreZero ? 0 : 1
     var current = [Float](unsafeUninitializedCapacity: sources.count) { out, initialized in
       sources.withUnsafeBufferPointer { s in
-        for n in 0..<s.count { out[n] = (s[n] != 0 ? 1 : 0) == mark ? 0 : far }
+        for n in 0..<s.count { out[n] = (s[n] == 0) == sourcesAreZero ? 0 : far }
       }
       initialized = sources.count
     }
