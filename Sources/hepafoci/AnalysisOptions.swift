@@ -23,7 +23,7 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "Hypointense channel: smoothing inside the liver, σ in mm.") var hypointenseSmoothing = 2.0
   @Option(help: "Hypointense channel: native-dark voxels brighter in the venous phase by this share of their native darkness are vessels.")
   var hypointenseVesselExcess = 0.2
-  @Option(help: "Hypointense channel: native-dark parts a ball of this radius (mm) fits in are too wide for a vessel: where the voxel test takes most of such a part for vessels, its darkness counts whatever the venous phase shows (0 = off).")
+  @Option(help: "Hypointense channel: native-dark parts a ball of this radius (mm) fits in are too wide for a vessel: where the voxel test takes most of such a part for vessels, its darkness counts whatever the venous phase shows; with a T2, arterial-dark parts as wide that nothing else scores seed on their arterial darkness (0 = off).")
   var hypointenseVesselRadius = 8.0
   @Option(help: "Hypointense channel: lesion cores (watershed markers) score over this multiple of the seed threshold.")
   var hypointenseCore = 2.0
