@@ -83,6 +83,14 @@ public enum FocusDetection {
       if settings.fillHoles {
         foci = StageClock.measure("detection.holes") { HoleFilling.fillHoles(in: foci, connectivity: settings.connectivity) }
       }
+      if settings.peakSplitRatio > 1 {
+        foci = StageClock.measure("detection.peaks") {
+          EnhancingPeaks.split(
+            foci, values: subtraction.voxels, parenchyma: Float(liverStatistics.median), threshold: Float(thresholdValue(threshold)),
+            ratio: Float(settings.peakSplitRatio), minimumVoxels: settings.peakSplitVoxels, sigmaMM: settings.peakSplitSigmaMM,
+            connectivity: settings.connectivity)
+        }
+      }
       return StageClock.measure("detection.trim") {
         HalfContrastEdges.trim(
           foci, values: subtraction.voxels, parenchyma: Float(liverStatistics.median), threshold: Float(thresholdValue(threshold)),

@@ -14,6 +14,10 @@ struct AnalysisOptions: ParsableArguments {
   @Flag(help: "Do not fill the holes foci enclose (the lesion is then the enhancing part only).") var noFillHoles = false
   @Option(help: "Layers a focus of clear contrast may be trimmed by to where it is half as far from the liver as its own level: enhancing foci on the subtraction, the hypointense channel's regions on their score (0 = off).")
   var halfContrastLayers = 2
+  @Option(help: "Enhancing foci holding separate peaks are split into one focus per peak before the trim: two peaks part where both rise this factor over the saddle between them (subtraction over the liver's median, in shares of the threshold's margin; 0 = off).")
+  var peakSplit = 1.25
+  @Option(help: "The fewest voxels each of two peaks holds where they part (see --peak-split).") var peakSplitVoxels = 3
+  @Option(help: "Gaussian smoothing of the subtraction that --peak-split reads peaks on, σ in mm (0 = none).") var peakSplitSmoothing = 1.5
   @Flag(help: "Do not correct breath-hold shifts between phases.") var noMotionCorrection = false
   @Flag(help: "Arterial subtraction only: no second channel for lesions darker than the liver around them on native T1 (off vessels) or in the venous phase.")
   var noHypointense = false
@@ -123,6 +127,8 @@ struct AnalysisOptions: ParsableArguments {
     [
       ("--k", k, .positive), ("--smoothing", smoothing, .notNegative), ("--min-voxels", Double(minVoxels), .atLeastOne),
       ("--half-contrast-layers", Double(halfContrastLayers), .notNegative),
+      ("--peak-split", peakSplit, .zeroOrOverOne), ("--peak-split-voxels", Double(peakSplitVoxels), .atLeastOne),
+      ("--peak-split-smoothing", peakSplitSmoothing, .notNegative),
       ("--hypointense-k", hypointenseK, .positive), ("--hypointense-contrast", hypointenseContrast, .notNegative),
       ("--hypointense-grow", hypointenseGrow, .unitIntervalAboveZero), ("--hypointense-smoothing", hypointenseSmoothing, .notNegative),
       ("--hypointense-vessel-excess", hypointenseVesselExcess, .notNegative), ("--hypointense-core", hypointenseCore, .atLeastOne),
@@ -175,6 +181,9 @@ struct AnalysisOptions: ParsableArguments {
     s.detection.minimumVoxels = minVoxels
     s.detection.fillHoles = !noFillHoles
     s.detection.halfContrastLayers = halfContrastLayers
+    s.detection.peakSplitRatio = peakSplit
+    s.detection.peakSplitVoxels = peakSplitVoxels
+    s.detection.peakSplitSigmaMM = peakSplitSmoothing
     if noMotionCorrection {
       s.detection.motionCorrection = nil
     } else {
