@@ -58,14 +58,47 @@ enum EnhancingPeaks {
     guard count > foci.count else { return foci }
     // A split focus keeps markers on its peaks only, and the flood gives its other voxels to
     // them; foci not split have no open voxel and stay whole.
+    var split = [Bool](repeating: false, count: foci.count + 1)
+    for n in labels.indices where eligible[Int(labels[n])] && markers[n] != labels[n] { split[Int(labels[n])] = true }
     let (parts, _) = MarkerWatershed.flood(score: score, markers: markers.map { Int32($0) }, basins: count, grow: 0, dims: box.size)
-    let kept = [UInt8](unsafeUninitializedCapacity: labels.count) { out, initialized in
-      for n in labels.indices { out[n] = labels[n] != 0 && (!eligible[Int(labels[n])] || parts[n] != 0) ? 1 : 0 }
+    // The pieces of the split foci (a cut part may come apart further), 1 where a voxel remains.
+    let remaining = [UInt8](unsafeUninitializedCapacity: labels.count) { out, initialized in
+      for n in labels.indices { out[n] = split[Int(labels[n])] && parts[n] != 0 ? 1 : 0 }
       initialized = labels.count
     }
-    // The margin holds no focus, so labelling the box gives the pieces in the whole grid's
-    // raster order.
-    let pieces = ConnectedComponents.label(Volume(grid: Grid(dims: box.size, spacingMM: foci.grid.spacingMM), voxels: kept), connectivity: connectivity)
-    return ComponentLabels(labels: pieces.labels.pasted(at: box, in: foci.grid), voxelCounts: pieces.voxelCounts)
+    let grid = Grid(dims: box.size, spacingMM: foci.grid.spacingMM)
+    let pieces = ConnectedComponents.label(Volume(grid: grid, voxels: remaining), connectivity: connectivity).labels.labels32
+    // Renumbered in raster order of first voxels: a focus not split keeps its voxels as one
+    // focus, a split one becomes its pieces; no two foci are joined, even where they touch
+    // (a focus in another's filled hole). The margin holds no focus, so the box's raster order
+    // is the grid's.
+    var focusID = [UInt32](repeating: 0, count: foci.count + 1)
+    var pieceID: [SIMD2<UInt32>: UInt32] = [:]  // (focus, piece): only split foci's voxels
+    var counts: [Int] = []
+    var out = [UInt32](repeating: 0, count: labels.count)
+    func next() -> UInt32 {
+      counts.append(0)
+      return UInt32(counts.count)
+    }
+    for n in labels.indices where labels[n] != 0 {
+      let c = Int(labels[n])
+      let id: UInt32
+      if !split[c] {
+        if focusID[c] == 0 { focusID[c] = next() }
+        id = focusID[c]
+      } else {
+        guard pieces[n] != 0 else { continue }  // the cut between peaks
+        let key = SIMD2(labels[n], pieces[n])
+        if let known = pieceID[key] {
+          id = known
+        } else {
+          id = next()
+          pieceID[key] = id
+        }
+      }
+      out[n] = id
+      counts[Int(id) - 1] += 1
+    }
+    return ComponentLabels(labels: LabelVolume(grid: grid, labels: out).pasted(at: box, in: foci.grid), voxelCounts: counts)
   }
 }

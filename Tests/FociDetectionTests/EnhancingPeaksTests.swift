@@ -102,4 +102,35 @@ struct EnhancingPeaksTests {
     let parts = Self.split(foci, subtraction)
     #expect(parts.labels.labels32 == foci.labels.labels32)
   }
+
+  @Test("a split focus's pieces never join a focus it touches, and foci come out in raster order")
+  func touchingFociStayApart() {
+    let (_, _, subtraction) = Self.pair()
+    // The joined pair as focus 2, and under it (lower z, so first in raster order) a slab of
+    // the second channel's that touches it, labelled apart as detection may leave them (a
+    // focus in another's filled hole).
+    let pairMask = subtraction.map { $0 > Balls.threshold }
+    var labels = [UInt32](repeating: 0, count: Balls.grid.voxelCount)
+    var counts = [0, 0]
+    for n in labels.indices where pairMask[n] {
+      labels[n] = 2
+      counts[1] += 1
+    }
+    let lowest = labels.indices.first { labels[$0] != 0 }! / (Balls.dims.x * Balls.dims.y)
+    for j in 12..<36 { for i in 10..<38 {
+      let n = Balls.grid.offset(i, j, lowest - 1)
+      labels[n] = 1
+      counts[0] += 1
+    } }
+    let foci = ComponentLabels(labels: LabelVolume(grid: Balls.grid, labels: labels), voxelCounts: counts)
+    let parts = Self.split(foci, subtraction)
+    #expect(parts.count == 3)
+    let out = parts.labels.labels32
+    // The slab is untouched and first; the pair's pieces follow, numbered by first voxel.
+    for n in labels.indices where labels[n] == 1 { #expect(out[n] == 1) }
+    #expect(parts.voxelCounts[0] == counts[0])
+    let firsts = (1...3).map { id in out.firstIndex(of: UInt32(id))! }
+    #expect(firsts == firsts.sorted())
+    #expect(Set([Self.label(parts, at: Self.strongCentre), Self.label(parts, at: Self.weakCentre)]) == [2, 3])
+  }
 }
