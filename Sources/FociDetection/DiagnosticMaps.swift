@@ -62,6 +62,15 @@ extension HypointenseMaps {
           "1 where the native-dark area is wider than a vessel (a ball of the widest vessel's radius fits) in a part the voxel test takes for vessels: native darkness counts there whatever the venous phase shows",
           tooWideForVessel?.map { Float($0) } ?? [Float](repeating: 0, count: liver.count)))
     }
+    if settings.vesselMaximumRadiusMM > 0 && settings.venousBrightWide {
+      var wide = [Float](repeating: 0, count: liver.count)
+      for n in venousWide?.voxels ?? [] { wide[n] = 1 }
+      maps.append(
+        map(
+          "venous_too_wide_for_vessel",
+          "1 where the area brighter than the liver in the venous phase is wider than a vessel: where nothing on T1 scores such a part, venous brightness seeds there",
+          wide))
+    }
     if let arterialWide {
       maps.append(
         map("arterial_darkness", "1 − the corrected arterial phase / its local parenchyma level, smoothed inside the liver", arterialWide.darkness))

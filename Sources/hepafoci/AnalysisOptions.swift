@@ -29,6 +29,8 @@ struct AnalysisOptions: ParsableArguments {
   var hypointenseVesselExcess = 0.2
   @Option(help: "Hypointense channel: native-dark parts a ball of this radius (mm) fits in are too wide for a vessel: where the voxel test takes most of such a part for vessels, its darkness counts whatever the venous phase shows; with a T2, arterial-dark parts as wide that nothing else scores seed on their arterial darkness (0 = off).")
   var hypointenseVesselRadius = 8.0
+  @Flag(help: "Hypointense channel: no seeds on venous brightness in parts wider than a vessel (see --hypointense-vessel-radius) that nothing on T1 scores.")
+  var noHypointenseVenousWide = false
   @Option(help: "Hypointense channel: lesion cores (watershed markers) score over this multiple of the seed threshold.")
   var hypointenseCore = 2.0
   @Option(help: "Hypointense channel: smallest region kept, in voxels (smaller ones only by --hypointense-small-voxels).") var hypointenseMinVoxels = 10
@@ -202,6 +204,7 @@ struct AnalysisOptions: ParsableArguments {
       h.smoothingSigmaMM = hypointenseSmoothing
       h.vesselVenousExcess = hypointenseVesselExcess
       h.vesselMaximumRadiusMM = hypointenseVesselRadius
+      h.venousBrightWide = !noHypointenseVenousWide
       h.coreFactor = hypointenseCore
       h.minimumVoxels = hypointenseMinVoxels
       h.smallRegionVoxels = hypointenseSmallVoxels

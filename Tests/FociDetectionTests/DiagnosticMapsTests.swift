@@ -28,8 +28,9 @@ import Testing
     let maps = try #require(result.diagnosticMaps)
     #expect(
       maps.map(\.name) == [
-        "subtraction", "arterial_score", "native_darkness", "venous_darkness", "too_wide_for_vessel", "arterial_darkness",
-        "arterial_too_wide_for_vessel", "t2_brightness", "hypointense_score", "joint_score",
+        "subtraction", "arterial_score", "native_darkness", "venous_darkness", "too_wide_for_vessel",
+        "venous_too_wide_for_vessel", "arterial_darkness", "arterial_too_wide_for_vessel", "t2_brightness", "hypointense_score",
+        "joint_score",
       ])
     #expect(maps.allSatisfy { $0.volume.grid == scene.grid && !$0.meaning.isEmpty })
     let byName = Dictionary(uniqueKeysWithValues: maps.map { ($0.name, $0) })
