@@ -412,15 +412,17 @@ struct HypointenseMaps: Sendable {
     func statistics(_ values: [Float], within mask: [UInt8]) -> RobustStatistics? {
       RobustStatistics(of: Volume(grid: grid, voxels: values), within: Volume(grid: grid, voxels: mask))
     }
-    /// The parts of the liver darker than the contrast floor on `darkness` that a ball of the
-    /// widest vessel's radius fits in (nil with the rule off or none).
-    func wideDarkParts(_ darkness: [Float]) -> [UInt8]? {
+    /// The parts of the liver darker than the contrast floor on `darkness` (or, `brighter`,
+    /// brighter by it) that a ball of the widest vessel's radius fits in (nil with the rule off
+    /// or none).
+    func wideDarkParts(_ darkness: [Float], brighter: Bool = false) -> [UInt8]? {
       guard settings.vesselMaximumRadiusMM > 0 else { return nil }
       let floor = Float(settings.minimumContrast)
+      let sign: Float = brighter ? -1 : 1
       let dark = [UInt8](unsafeUninitializedCapacity: liver.count) { out, initialized in
         liver.withUnsafeBufferPointer { liver in
           darkness.withUnsafeBufferPointer { darkness in
-            for n in 0..<liver.count { out[n] = liver[n] != 0 && darkness[n] > floor ? 1 : 0 }
+            for n in 0..<liver.count { out[n] = liver[n] != 0 && sign * darkness[n] > floor ? 1 : 0 }
           }
         }
         initialized = liver.count
@@ -610,12 +612,13 @@ struct HypointenseMaps: Sendable {
     }
     arterialWide = arterialParts
     var venousParts: (statistics: RobustStatistics, start: [Int], voxels: [Int])?
-    if settings.venousBrightWide {
-      let brightness = dv.map { -$0 }
-      if let parts = wideDarkParts(brightness), let stats = statistics(brightness, within: parenchyma) {
-        let found = Regions(parts, dims: d)
-        venousParts = (stats, found.start, found.voxels)
-      }
+    if settings.venousBrightWide, let parts = wideDarkParts(dv, brighter: true) {
+      // Brightness is the negative of darkness: its statistics are the darkness's, mirrored
+      // (no box-sized copy of the map).
+      var brightness = vs
+      brightness.median = -vs.median
+      let found = Regions(parts, dims: d)
+      venousParts = (brightness, found.start, found.voxels)
     }
     venousWide = venousParts
   }
