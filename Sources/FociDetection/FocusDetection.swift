@@ -83,17 +83,18 @@ public enum FocusDetection {
       if settings.fillHoles {
         foci = StageClock.measure("detection.holes") { HoleFilling.fillHoles(in: foci, connectivity: settings.connectivity) }
       }
+      // The split and the trim read the subtraction against the same two levels.
+      let (parenchyma, limit) = (Float(liverStatistics.median), Float(thresholdValue(threshold)))
       if settings.peakSplitRatio > 1 {
         foci = StageClock.measure("detection.peaks") {
           EnhancingPeaks.split(
-            foci, values: subtraction.voxels, parenchyma: Float(liverStatistics.median), threshold: Float(thresholdValue(threshold)),
-            ratio: Float(settings.peakSplitRatio), minimumVoxels: settings.peakSplitVoxels, sigmaMM: settings.peakSplitSigmaMM,
-            connectivity: settings.connectivity)
+            foci, values: subtraction.voxels, parenchyma: parenchyma, threshold: limit, ratio: Float(settings.peakSplitRatio),
+            minimumVoxels: settings.peakSplitVoxels, sigmaMM: settings.peakSplitSigmaMM, connectivity: settings.connectivity)
         }
       }
       return StageClock.measure("detection.trim") {
         HalfContrastEdges.trim(
-          foci, values: subtraction.voxels, parenchyma: Float(liverStatistics.median), threshold: Float(thresholdValue(threshold)),
+          foci, values: subtraction.voxels, parenchyma: parenchyma, threshold: limit,
           layers: settings.halfContrastLayers, connectivity: settings.connectivity, minimumVoxels: settings.minimumVoxels,
           fillHoles: settings.fillHoles)
       }

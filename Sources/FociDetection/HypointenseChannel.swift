@@ -977,31 +977,30 @@ struct HypointenseMaps: Sendable {
     // The better of the plain and joint scores, for the joint pass.
     var combined: [Float]?
     t1Score(nativeDarkness, venousDarkness, nil, seedN: seedN, seedV: seedV, seedA: 0, into: &score)
-    if let wide = venousWide {
-      // Parts too wide for a vessel, brighter than the liver in the venous phase, that nothing
-      // on T1 scores (under a tenth of their voxels over 1): venous brightness seeds there.
-      let seedB = Float(max(wide.statistics.threshold(k: k), floor))
-      for c in 0..<(wide.start.count - 1) {
-        let range = wide.start[c]..<wide.start[c + 1]
-        let scored = wide.voxels[range].reduce(0) { $0 + (score[$1] > 1 ? 1 : 0) }
+    /// In each part (voxels `voxels[start[c]..<start[c + 1]]`) too wide for a vessel that
+    /// nothing scores yet (under a tenth of its voxels over 1), `value(n) / seed` seeds.
+    func seedUnscored(start: [Int], voxels: [Int], seed: Float, _ value: (Int) -> Float) {
+      for c in 0..<(start.count - 1) {
+        let range = start[c]..<start[c + 1]
+        let scored = voxels[range].reduce(0) { $0 + (score[$1] > 1 ? 1 : 0) }
         guard scored * 10 < range.count else { continue }
-        for n in wide.voxels[range] { score[n] = max(score[n], -venousDarkness[n] / seedB) }
+        for n in voxels[range] { score[n] = max(score[n], value(n) / seed) }
       }
+    }
+    if let wide = venousWide {
+      // Parts brighter than the liver in the venous phase that nothing on T1 scores: venous
+      // brightness seeds there.
+      let darkness = venousDarkness
+      seedUnscored(start: wide.start, voxels: wide.voxels, seed: Float(max(wide.statistics.threshold(k: k), floor))) { -darkness[$0] }
     }
     if let t2Brightness, let t2Statistics {
       let t2Floor = settings.minimumT2Contrast * scale
       let seedT = Float(max(t2Statistics.threshold(k: k), t2Floor))
       Self.eachLiverVoxel(liver, writing: &score) { n, score in score[n] = max(score[n], t2Brightness[n] / seedT) }
       if let wide = arterialWide, let found = wide.parts {
-        // Parts too wide for a vessel that are dark in the arterial phase and that nothing
-        // else scores (under a tenth of their voxels over 1): arterial darkness seeds there.
-        let seedA = Float(max(wide.statistics.threshold(k: k), floor))
-        for c in 0..<found.labels.count {
-          let range = found.start[c]..<found.start[c + 1]
-          let scored = found.voxels[range].reduce(0) { $0 + (score[$1] > 1 ? 1 : 0) }
-          guard scored * 10 < range.count else { continue }
-          for n in found.voxels[range] { score[n] = max(score[n], wide.darkness[n] / seedA) }
-        }
+        // Parts dark in the arterial phase that nothing else scores: arterial darkness seeds there.
+        let darkness = wide.darkness
+        seedUnscored(start: found.start, voxels: found.voxels, seed: Float(max(wide.statistics.threshold(k: k), floor))) { darkness[$0] }
       }
       if let joint {
         var jointScore = [Float](repeating: 0, count: count)
