@@ -96,7 +96,7 @@ public enum FocusDetection {
         HalfContrastEdges.trim(
           foci, values: subtraction.voxels, parenchyma: parenchyma, threshold: limit,
           layers: settings.halfContrastLayers, connectivity: settings.connectivity, minimumVoxels: settings.minimumVoxels,
-          fillHoles: settings.fillHoles)
+          fillHoles: settings.fillHoles, neighbourVoxels: settings.peeledNeighbourVoxels)
       }
     }
 

@@ -31,7 +31,8 @@ public enum HalfContrastEdges {
   /// the liver's typical value, `threshold` the value foci were cut at.
   public static func trim(
     _ foci: ComponentLabels, values: [Float], parenchyma: Float, threshold: Float, layers: Int,
-    connectivity: Connectivity, minimumVoxels: Int, fillHoles: Bool = true, quantile: Double = levelQuantile
+    connectivity: Connectivity, minimumVoxels: Int, fillHoles: Bool = true, quantile: Double = levelQuantile,
+    neighbourVoxels: Int = 0
   ) -> ComponentLabels {
     guard layers > 0, foci.count > 0 else { return foci }
     // Only the foci's box and a voxel around it matter: that shell holds no focus, so every
@@ -48,6 +49,8 @@ public enum HalfContrastEdges {
     var remaining = foci.voxelCounts
     var peeling = levels
     var peeledAny = false
+    // Each peeled voxel with its focus, for the neighbours' rescue.
+    var peeled: [(voxel: Int, focus: UInt32)] = []
     for _ in 0..<layers {
       let removals = outerVoxelsUnder(peeling, labels: labels, values: boxValues, dims: grid.dims)
       guard !removals.isEmpty else { break }
@@ -57,17 +60,98 @@ public enum HalfContrastEdges {
       for c in 0..<foci.count where perFocus[c] > 0 && remaining[c] - perFocus[c] < minimumVoxels { stop[c] = true }
       for n in removals where !stop[Int(labels[n]) - 1] {
         remaining[Int(labels[n]) - 1] -= 1
+        if neighbourVoxels > 0 { peeled.append((n, labels[n])) }
         labels[n] = 0
         peeledAny = true
       }
       for c in 0..<foci.count where stop[c] { peeling[c] = -.infinity }
     }
     guard peeledAny else { return foci }
+    if neighbourVoxels > 0 {
+      restoreNeighbours(
+        peeled, labels: &labels, values: boxValues, threshold: threshold, dims: grid.dims, layers: layers,
+        minimumVoxels: max(neighbourVoxels, minimumVoxels))
+    }
     var kept = renumbered(labels, focusCount: foci.count, grid: grid, connectivity: connectivity, minimumVoxels: minimumVoxels)
     if fillHoles { kept = HoleFilling.fillHoles(in: kept, connectivity: connectivity) }
     // Pasted back in the labels' own width: widening the whole map to 32 bits and narrowing it
     // again cost more than the trim itself.
     return ComponentLabels(labels: kept.labels.pasted(at: box, in: foci.grid), voxelCounts: kept.voxelCounts)
+  }
+
+  /// Gives back, as foci of their own, the parts of what the peel removed that lie beyond the
+  /// peel's reach: a weaker lesion touching a strongly enhancing one joins its focus at the
+  /// threshold, and the stronger one's half-contrast level then peels the whole of it away
+  /// (it is a few slices thick). Peeling `layers` deep leaves a shell at most `layers` steps
+  /// (26-neighbour) from the kept core, whatever the core's shape, so peeled voxels more than
+  /// `layers` steps from it (through peeled voxels; unreachable counts as far) lie beyond
+  /// the peel's reach. They are grouped 26-connected; a group
+  /// of at least `minimumVoxels` voxels, at least half of them over the threshold, and at
+  /// least three voxels across in-plane somewhere (a thin bridge or vessel is not a lesion), is
+  /// labelled with its focus again. Steps ≥ 2 mean no 26-contact with the core, so the
+  /// renumbering finds each group as a piece of its own, with at least a voxel's cut to the core.
+  static func restoreNeighbours(
+    _ peeled: [(voxel: Int, focus: UInt32)], labels: inout [UInt32], values: [Float], threshold: Float, dims: SIMD3<Int>,
+    layers: Int, minimumVoxels: Int
+  ) {
+    // Step counts up to `layers` + 1 are told apart; 255 is "not reached".
+    let farDepth = UInt8(min(layers + 1, 254))
+    guard peeled.count >= minimumVoxels else { return }
+    let (nx, ny, nz) = (dims.x, dims.y, dims.z)
+    let plane = nx * ny
+    // The 26 neighbours of `n` inside the box (a focus may touch the grid's edge, where the
+    // box has no margin).
+    func neighbours(_ n: Int, _ body: (Int) -> Void) {
+      let (i, j, k) = (n % nx, n / nx % ny, n / plane)
+      for dz in max(-1, -k)...min(1, nz - 1 - k) {
+        for dy in max(-1, -j)...min(1, ny - 1 - j) {
+          for dx in max(-1, -i)...min(1, nx - 1 - i) where dx != 0 || dy != 0 || dz != 0 { body(n + dx + nx * dy + plane * dz) }
+        }
+      }
+    }
+    // 0 outside the peeled voxels, 255 not reached yet, else the step count.
+    var steps = [UInt8](repeating: 0, count: labels.count)
+    for (n, _) in peeled { steps[n] = .max }
+    var front: [Int] = []
+    for (n, _) in peeled {
+      var touches = false
+      neighbours(n) { if labels[$0] != 0 { touches = true } }
+      if touches { front.append(n) }
+    }
+    for n in front { steps[n] = 1 }
+    var depth: UInt8 = 1
+    while depth + 1 < farDepth, !front.isEmpty {
+      depth += 1
+      var next: [Int] = []
+      for n in front {
+        neighbours(n) { m in
+          if steps[m] == .max {
+            steps[m] = depth
+            next.append(m)
+          }
+        }
+      }
+      front = next
+    }
+    let far = peeled.filter { steps[$0.voxel] == .max }
+    guard far.count >= minimumVoxels else { return }
+    var mask = [UInt8](repeating: 0, count: labels.count)
+    for (n, _) in far { mask[n] = 1 }
+    let groups = ConnectedComponents.label(Volume(grid: Grid(dims: dims, spacingMM: SIMD3(1, 1, 1)), voxels: mask), connectivity: .corners26)
+    let ids = groups.labels.labels32
+    var over = [Int](repeating: 0, count: groups.count)
+    var thick = [Bool](repeating: false, count: groups.count)
+    for (n, _) in far {
+      let g = Int(ids[n]) - 1
+      if values[n] > threshold { over[g] += 1 }
+      // A lesion, not a vessel or a bridge: some voxel's four in-plane neighbours are in it.
+      let (i, j) = (n % nx, n / nx % ny)
+      if i > 0, i < nx - 1, j > 0, j < ny - 1, mask[n - 1] != 0, mask[n + 1] != 0, mask[n - nx] != 0, mask[n + nx] != 0 { thick[g] = true }
+    }
+    for (n, focus) in far {
+      let g = Int(ids[n]) - 1
+      if thick[g] && groups.voxelCounts[g] >= minimumVoxels && 2 * over[g] >= groups.voxelCounts[g] { labels[n] = focus }
+    }
   }
 
   /// Per focus, the value halfway from the parenchyma to its level, or −∞ for foci

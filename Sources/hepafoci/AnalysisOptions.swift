@@ -18,6 +18,8 @@ struct AnalysisOptions: ParsableArguments {
   var peakSplit = 1.25
   @Option(help: "The fewest voxels each of two peaks holds where they part (see --peak-split).") var peakSplitVoxels = 3
   @Option(help: "Gaussian smoothing of the subtraction that --peak-split reads peaks on, σ in mm (0 = none).") var peakSplitSmoothing = 1.5
+  @Option(help: "Parts the half-contrast trim peels from an enhancing focus that lie beyond its reach (3 steps from what it keeps) and hold at least this many voxels, half of them over the threshold, are kept as lesions of their own: a weaker lesion touching a strongly enhancing one (0 = off).")
+  var peeledNeighbourVoxels = 3
   @Flag(help: "Do not correct breath-hold shifts between phases.") var noMotionCorrection = false
   @Flag(help: "Arterial subtraction only: no second channel for lesions darker than the liver around them on native T1 (off vessels) or in the venous phase.")
   var noHypointense = false
@@ -130,7 +132,7 @@ struct AnalysisOptions: ParsableArguments {
       ("--k", k, .positive), ("--smoothing", smoothing, .notNegative), ("--min-voxels", Double(minVoxels), .atLeastOne),
       ("--half-contrast-layers", Double(halfContrastLayers), .notNegative),
       ("--peak-split", peakSplit, .zeroOrOverOne), ("--peak-split-voxels", Double(peakSplitVoxels), .atLeastOne),
-      ("--peak-split-smoothing", peakSplitSmoothing, .notNegative),
+      ("--peak-split-smoothing", peakSplitSmoothing, .notNegative), ("--peeled-neighbour-voxels", Double(peeledNeighbourVoxels), .notNegative),
       ("--hypointense-k", hypointenseK, .positive), ("--hypointense-contrast", hypointenseContrast, .notNegative),
       ("--hypointense-grow", hypointenseGrow, .unitIntervalAboveZero), ("--hypointense-smoothing", hypointenseSmoothing, .notNegative),
       ("--hypointense-vessel-excess", hypointenseVesselExcess, .notNegative), ("--hypointense-core", hypointenseCore, .atLeastOne),
@@ -185,6 +187,7 @@ struct AnalysisOptions: ParsableArguments {
     s.detection.halfContrastLayers = halfContrastLayers
     s.detection.peakSplitRatio = peakSplit
     s.detection.peakSplitVoxels = peakSplitVoxels
+    s.detection.peeledNeighbourVoxels = peeledNeighbourVoxels
     s.detection.peakSplitSigmaMM = peakSplitSmoothing
     if noMotionCorrection {
       s.detection.motionCorrection = nil

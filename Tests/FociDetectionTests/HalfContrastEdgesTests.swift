@@ -34,10 +34,21 @@ struct HalfContrastEdgesTests {
     ConnectedComponents.label(Volume(grid: grid, voxels: subtraction.map { $0 > limit ? UInt8(1) : 0 }), minimumVoxels: 3)
   }
 
-  static func trim(_ foci: ComponentLabels, _ subtraction: [Float], layers: Int = 2) -> ComponentLabels {
+  static func trim(_ foci: ComponentLabels, _ subtraction: [Float], layers: Int = 2, neighbourVoxels: Int = 0) -> ComponentLabels {
     HalfContrastEdges.trim(
       foci, values: subtraction, parenchyma: parenchyma, threshold: threshold, layers: layers,
-      connectivity: .corners26, minimumVoxels: 3)
+      connectivity: .corners26, minimumVoxels: 3, neighbourVoxels: neighbourVoxels)
+  }
+
+  /// Whether voxel `n` has a 26-neighbour labelled `id` (inside the grid).
+  static func touches(_ labels: [UInt32], _ n: Int, _ id: UInt32) -> Bool {
+    let (i, j, k) = (n % dims.x, n / dims.x % dims.y, n / (dims.x * dims.y))
+    for dz in -1...1 { for dy in -1...1 { for dx in -1...1 {
+      let (a, b, c) = (i + dx, j + dy, k + dz)
+      guard a >= 0, a < dims.x, b >= 0, b < dims.y, c >= 0, c < dims.z else { continue }
+      if labels[grid.offset(a, b, c)] == id { return true }
+    } } }
+    return false
   }
 
   @Test("a strongly enhancing ball is trimmed to the voxels at least half inside it", arguments: [4.0, 7.5, 12.0])
@@ -137,5 +148,57 @@ struct HalfContrastEdgesTests {
     #expect(trimmed.labels.labels32[core] != 0, "the core stays part of the lesion")
     for i in 18...24 { #expect(trimmed.labels.labels32[Self.grid.offset(i, 24, 10)] != 0, "core voxel \(i)") }
     #expect(trimmed.voxelCounts.min() == 3, "the tiny focus keeps its three voxels")
+  }
+
+  @Test("a weaker lesion touching a strong one, peeled away whole, is kept as a lesion of its own")
+  func keepsPeeledNeighbours() {
+    // A 9 mm ball enhancing 400 over the liver and, touching it in-plane, a 4.5 mm ball
+    // enhancing 60 (twice the threshold's margin): one focus at the threshold, whose level
+    // halves to about 300, far over the weak ball, which is three slices thick.
+    let strong = Self.ball(centre: SIMD3(30, 33.6, 35), radius: 9, contrast: 400)
+    let weak = Self.ball(centre: SIMD3(42.7, 33.6, 35), radius: 4.5, contrast: 60)
+    let subtraction = zip(strong.subtraction, weak.subtraction).map { $0 + $1 - Self.parenchyma }
+    let joined = Self.foci(subtraction)
+    #expect(joined.count == 1)
+    let weakCore = Self.grid.offset(30, 24, 10)
+    #expect(weak.cover[weakCore] == 1 && joined.labels.labels32[weakCore] != 0)
+
+    let plain = Self.trim(joined, subtraction)
+    #expect(plain.count == 1 && plain.labels.labels32[weakCore] == 0, "the peel takes the weak ball whole")
+
+    let kept = Self.trim(joined, subtraction, neighbourVoxels: 3)
+    #expect(kept.count == 2)
+    let labels = kept.labels.labels32
+    let (strongID, weakID) = (labels[Self.grid.offset(21, 24, 10)], labels[weakCore])
+    #expect(strongID != 0 && weakID != 0 && strongID != weakID)
+    // The strong lesion is trimmed as without the rescue.
+    let plainLabels = plain.labels.labels32
+    for n in labels.indices { #expect((labels[n] == strongID) == (plainLabels[n] != 0)) }
+    // The weak lesion lies in the weak ball, keeps at least a third of its half-cover voxels,
+    // and is cut from the strong one (no 26-contact).
+    let weakVoxels = labels.indices.filter { labels[$0] == weakID }
+    let halfCover = weak.cover.filter { $0 >= 0.5 }.count
+    #expect(weakVoxels.allSatisfy { weak.cover[$0] > 0 })
+    #expect(3 * weakVoxels.count >= halfCover, "\(weakVoxels.count) of \(halfCover)")
+    #expect(!weakVoxels.contains { Self.touches(labels, $0, strongID) })
+  }
+
+  @Test(
+    "the shell the peel takes from a lesion, a bridge and a lesion at the grid's edge are never kept on their own",
+    arguments: [(SIMD3(33.3, 34.1, 35.6), 4.0), (SIMD3(33.3, 34.1, 35.6), 7.5), (SIMD3(33.3, 34.1, 35.6), 12.0), (SIMD3(0.4, 3.0, 0.5), 9.0)])
+  func neverKeepsShells(centre: SIMD3<Double>, radius: Double) {
+    let (_, subtraction) = Self.ball(centre: centre, radius: radius, contrast: 300)
+    let before = Self.foci(subtraction)
+    #expect(Self.trim(before, subtraction, neighbourVoxels: 3).labels.labels32 == Self.trim(before, subtraction).labels.labels32)
+    // Two lesions joined by a line over the threshold, 16 voxels long: its middle is far from
+    // both, but one voxel thick.
+    var bridged = [Float](repeating: Self.parenchyma, count: Self.grid.voxelCount)
+    for k in 8..<12 { for j in 20..<26 {
+      for i in 6..<14 { bridged[Self.grid.offset(i, j, k)] = 400 }
+      for i in 30..<40 { bridged[Self.grid.offset(i, j, k)] = 400 }
+    } }
+    for i in 14..<30 { bridged[Self.grid.offset(i, 22, 10)] = 180 }
+    let joined = Self.foci(bridged)
+    #expect(Self.trim(joined, bridged, neighbourVoxels: 3).voxelCounts == [8 * 6 * 4, 10 * 6 * 4])
   }
 }

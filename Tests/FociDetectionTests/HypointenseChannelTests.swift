@@ -190,7 +190,7 @@ import _FociTestSupport
     // A file from before the channel (and before some of its fields): defaults fill in.
     let old = try JSONDecoder().decode(DetectionSettings.self, from: Data(#"{"threshold": {"robust": {"k": 4}}, "minimumVoxels": 5}"#.utf8))
     #expect(old.threshold == .robust(k: 4) && old.minimumVoxels == 5 && old.hypointense == nil && old.motionCorrection == nil)
-    #expect(old.peakSplitRatio == 0 && old.halfContrastLayers == 0, "nor split peaks and the trim")
+    #expect(old.peakSplitRatio == 0 && old.halfContrastLayers == 0 && old.peeledNeighbourVoxels == 0, "nor split peaks, trim or keep peeled neighbours")
     let partial = try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"k": 6}"#.utf8))
     #expect(partial.k == 6 && partial.coreFactor == HypointenseChannel().coreFactor)
     #expect(partial.jointLevel == 0, "a file from before the joint score did without it")
