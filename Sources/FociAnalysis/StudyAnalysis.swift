@@ -162,7 +162,8 @@ public enum StudyAnalysis {
         for index in pieces[p] { target.value[index] = context.measure(id: index + 1, runs: runs.lesions[index]) }
       }
     }
-    let lesions = reports.map { $0! }
+    var lesions = reports.map { $0! }
+    for index in lesions.indices where index < detected.channels.count { lesions[index].detectedBy = detected.channels[index] }
     StageClock.record("analysis.lesions", since: clock)
 
     let liverVoxels = inputs.liverMask.voxels.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
@@ -181,6 +182,8 @@ public enum StudyAnalysis {
         "shuntLike": lesions.count { $0.flags.shuntLike }, "bloodProducts": lesions.count { $0.bloodProducts.present }, "fluidLevel": lesions.count { $0.fluidLevel.present },
         "avascular": lesions.count { $0.avascular.voxelCount > 0 },
       ],
+      channelCounts: Dictionary(
+        uniqueKeysWithValues: FocusChannels.Channel.allCases.map { c in (c.rawValue, lesions.count { $0.detectedBy?.channel == c }) }),
       classShares: classShares(lesions))
     let statistics = detected.liverStatistics
     let report = StudyReport(

@@ -1,4 +1,5 @@
 import FociCore
+import FociDetection
 import FociMeasurement
 import FociRegistration
 
@@ -91,6 +92,9 @@ public struct LesionReport: Sendable, Hashable, Codable {
     public var shuntLike: Bool
   }
   public var flags: Flags
+  /// The detection channels the lesion's voxels came from (nil only in documents written
+  /// before schema version 1.3.0).
+  public var detectedBy: FocusChannels?
 }
 
 /// Per-study figures (SPEC §5).
@@ -104,6 +108,9 @@ public struct StudySummary: Sendable, Hashable, Codable {
   public var largestLesionMM: Double?
   public var largestAvascularZoneMM: Double?
   public var flagCounts: [String: Int]
+  /// Lesions per `FocusChannels.channel` (`arterial`, `hypointense`, `both`; nil only in
+  /// documents written before schema version 1.3.0).
+  public var channelCounts: [String: Int]?
   /// Share of lesions per class, by category (`shape`, `surface`, `contour`, `arterial`, ...).
   public var classShares: [String: [String: Double]]
 }

@@ -118,7 +118,7 @@ public enum CohortTables {
     "study_id", "lesion_id", "x_mm", "y_mm", "z_mm", "voxels", "volume_ml", "max_diameter_mm", "axial_long_mm", "axial_short_mm",
     "equivalent_diameter_mm", "shape", "surface", "contour", "arterial", "venous", "delayed", "native_t1", "t2",
     "avascular_share", "largest_avascular_mm", "capsule_distance_mm", "small", "arterial_only", "shunt_like", "blood_products",
-    "fluid_level", "mean_adc",
+    "fluid_level", "mean_adc", "channel",
   ]
 
   static func lesionRow(_ id: String, _ l: LesionReport) -> [String] {
@@ -132,6 +132,7 @@ public enum CohortTables {
       l.enhancement["delayed"]?.grade.rawValue ?? "", l.signal["nativeT1"]?.grade.rawValue ?? "", l.signal["t2"]?.grade.rawValue ?? "",
       number(l.avascular.share), number(l.avascular.largestZoneDiameterMM), number(l.capsule.distanceMM), flag(l.flags.small),
       flag(l.flags.arterialOnly), flag(l.flags.shuntLike), flag(l.bloodProducts.present), flag(l.fluidLevel.present), number(l.meanADC),
+      l.detectedBy?.channel.rawValue ?? "",
     ]
   }
 

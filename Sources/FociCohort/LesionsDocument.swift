@@ -6,7 +6,7 @@ import Foundation
 /// motion, summary and lesions.
 public struct LesionsDocument: Sendable, Codable {
   public var schema = "hepafoci.lesions"
-  public var schemaVersion = "1.2.0"
+  public var schemaVersion = "1.3.0"
   public var softwareVersion = SoftwareVersion.string
   public var settings: AnalysisSettings
   public var inputs: [InputRecord]

@@ -12,6 +12,8 @@ public enum FocusDetection {
   public struct Result: Sendable {
     /// Foci numbered 1...N in raster order of their first voxel, on the native grid.
     public var foci: ComponentLabels
+    /// Per focus (index id − 1), the channels its voxels came from.
+    public var channels: [FocusChannels]
     /// The subtraction (arterial after correction − native).
     public var subtraction: Volume<Float>
     /// The subtraction's median and MAD inside the liver.
@@ -70,6 +72,18 @@ public enum FocusDetection {
     /// channel's k and contrast floor are its settings times the scale, so both channels
     /// tighten together.
     public func foci(threshold: DetectionSettings.Threshold, hypointenseScale: Double = 1) -> ComponentLabels {
+      detectFoci(threshold: threshold, hypointenseScale: hypointenseScale, countChannels: false).foci
+    }
+
+    /// `foci(threshold:)` with the channels each focus's voxels came from.
+    public func fociWithChannels(threshold: DetectionSettings.Threshold) -> (foci: ComponentLabels, channels: [FocusChannels]) {
+      let found = detectFoci(threshold: threshold, hypointenseScale: 1, countChannels: true)
+      return (found.foci, found.channels ?? [])
+    }
+
+    func detectFoci(
+      threshold: DetectionSettings.Threshold, hypointenseScale: Double, countChannels: Bool
+    ) -> (foci: ComponentLabels, channels: [FocusChannels]?) {
       var candidates = StageClock.measure("detection.candidates") { arterialCandidates(threshold) }
       if let hypointense {
         StageClock.measure("hypointense.arterialVeins") { hypointense.dropVeins(fromArterial: &candidates, fullDims: subtraction.grid.dims) }
@@ -92,12 +106,14 @@ public enum FocusDetection {
             minimumVoxels: settings.peakSplitVoxels, sigmaMM: settings.peakSplitSigmaMM, connectivity: settings.connectivity)
         }
       }
-      return StageClock.measure("detection.trim") {
+      foci = StageClock.measure("detection.trim") {
         HalfContrastEdges.trim(
           foci, values: subtraction.voxels, parenchyma: parenchyma, threshold: limit,
           layers: settings.halfContrastLayers, connectivity: settings.connectivity, minimumVoxels: settings.minimumVoxels,
           fillHoles: settings.fillHoles, neighbourVoxels: settings.peeledNeighbourVoxels)
       }
+      guard countChannels else { return (foci, nil) }
+      return (foci, StageClock.measure("detection.channels") { FocusChannels.count(foci, candidates: candidates) })
     }
 
     /// Liver voxels whose subtraction is above `threshold`.
@@ -107,7 +123,7 @@ public enum FocusDetection {
         liverMask.voxels.withUnsafeBufferPointer { m in
           let (sub, mask) = (UncheckedSendable(s), UncheckedSendable(m))
           return ParallelSlabs.array(count: s.count) { range, out in
-            for n in range { out[n - range.lowerBound] = mask.value[n] != 0 && sub.value[n] > limit ? UInt8(1) : 0 }
+            for n in range { out[n - range.lowerBound] = mask.value[n] != 0 && sub.value[n] > limit ? FocusChannels.arterialBit : 0 }
           }
         }
       }
@@ -130,8 +146,9 @@ public enum FocusDetection {
     let prepared = try prepare(
       native: native, arterial: arterial, liverMask: liverMask, venous: venous, t2: t2, settings: settings,
       motionReference: motionReference)
+    let (foci, channels) = prepared.fociWithChannels(threshold: settings.threshold)
     return Result(
-      foci: prepared.foci(threshold: settings.threshold), subtraction: prepared.subtraction,
+      foci: foci, channels: channels, subtraction: prepared.subtraction,
       liverStatistics: prepared.liverStatistics, thresholdValue: prepared.thresholdValue(settings.threshold),
       motion: prepared.motion, venousMotion: prepared.venousMotion, venousAligned: prepared.venousAligned,
       diagnosticMaps: diagnostics ? prepared.diagnosticMaps(threshold: settings.threshold) : nil)

@@ -1176,7 +1176,7 @@ struct HypointenseMaps: Sendable {
       for j in 0..<ny {
         let row = nx * (j + ny * k)
         let target = lower.x + fullDims.x * ((lower.y + j) + fullDims.y * (lower.z + k))
-        for i in 0..<nx where regions[row + i] != 0 { candidates[target + i] = 1 }
+        for i in 0..<nx where regions[row + i] != 0 { candidates[target + i] |= FocusChannels.hypointenseBit }
       }
     }
   }

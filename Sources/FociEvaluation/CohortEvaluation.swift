@@ -1,3 +1,5 @@
+import FociDetection
+
 /// Lesion-wise detection figures over a set of studies (SPEC §8).
 public struct CohortEvaluation: Sendable, Codable {
   public struct BinFigures: Sendable, Codable, Hashable {
@@ -68,6 +70,17 @@ public struct CohortEvaluation: Sendable, Codable {
   public var mimics: Mimics
   public var dice: DiceFigures
   public var errors: Errors
+  /// Detections by the channel that found them (nil when no prediction says).
+  public var byChannel: [ChannelFigures]?
+
+  /// The detections one channel made (`FocusChannels.channel` of each prediction).
+  public struct ChannelFigures: Sendable, Codable, Hashable {
+    public var channel: FocusChannels.Channel
+    public var truePositives: Int
+    public var falsePositives: Int
+    public var splitFragments: Int
+    public var mimicDetections: Int
+  }
 
   public init(_ studies: [StudyEvaluation]) {
     let truth = studies.flatMap(\.truth), predicted = studies.flatMap(\.predicted)
@@ -109,6 +122,16 @@ public struct CohortEvaluation: Sendable, Codable {
         }),
       burdenPercentPoints: Agreement(
         measured: studies.map { $0.predictedBurdenPercent ?? .nan }, truth: studies.map { $0.truthBurdenPercent ?? .nan }))
+
+    // A true positive counts once, under its matched prediction's channel.
+    byChannel =
+      predicted.contains { $0.channel != nil }
+      ? FocusChannels.Channel.allCases.map { c in
+        func count(_ s: LesionMatching.PredictedStatus) -> Int { predicted.count { $0.channel == c && $0.status == s } }
+        return ChannelFigures(
+          channel: c, truePositives: count(.matched), falsePositives: count(.falsePositive), splitFragments: count(.split),
+          mimicDetections: count(.mimic))
+      } : nil
   }
 }
 

@@ -1,3 +1,4 @@
+import FociDetection
 import FociCore
 import FociMeasurement
 
@@ -64,12 +65,18 @@ public struct StudyPrediction: Sendable {
   public var sizes: [Int: LesionSize]
   /// The `shuntLike` flag per id, where the prediction has one.
   public var shuntLike: [Int: Bool]
+  /// The detection channel per id (`FocusChannels.channel`), where the prediction says.
+  public var channels: [Int: FocusChannels.Channel]
   public var burdenPercent: Double?
 
-  public init(labels: LabelVolume, sizes: [Int: LesionSize] = [:], shuntLike: [Int: Bool] = [:], burdenPercent: Double? = nil) {
+  public init(
+    labels: LabelVolume, sizes: [Int: LesionSize] = [:], shuntLike: [Int: Bool] = [:], channels: [Int: FocusChannels.Channel] = [:],
+    burdenPercent: Double? = nil
+  ) {
     self.labels = labels
     self.sizes = LesionSize.completing(sizes, from: labels)
     self.shuntLike = shuntLike
+    self.channels = channels
     self.burdenPercent = burdenPercent
   }
 }
@@ -88,6 +95,8 @@ public struct StudyEvaluation: Sendable, Codable {
     public var iou: Double?
     public var predictedDiameterMM: Double?
     public var predictedVolumeMM3: Double?
+    /// The detection channel of the prediction in `predictedID`, where it says.
+    public var predictedChannel: FocusChannels.Channel?
   }
 
   public struct PredictedRow: Sendable, Codable, Hashable {
@@ -102,6 +111,8 @@ public struct StudyEvaluation: Sendable, Codable {
     public var mimicID: Int?
     public var iou: Double?
     public var shuntLike: Bool?
+    /// The channel that found it, where the prediction says.
+    public var channel: FocusChannels.Channel?
   }
 
   public var studyID: String
@@ -133,7 +144,8 @@ public struct StudyEvaluation: Sendable, Codable {
         id: id, diameterMM: size.diameterMM, volumeMM3: size.volumeMM3, sizeBin: SizeBin(diameterMM: size.diameterMM),
         voxels: overlap.truthVoxels[id], status: status, predictedID: partner,
         iou: partner.map { overlap.iou(.init(truth: id, predicted: $0)) },
-        predictedDiameterMM: matched?.diameterMM, predictedVolumeMM3: matched?.volumeMM3)
+        predictedDiameterMM: matched?.diameterMM, predictedVolumeMM3: matched?.volumeMM3,
+        predictedChannel: partner.flatMap { prediction.channels[$0] })
     }
     predicted = m.predictedStatus.enumerated().compactMap { id, status in
       guard let status else { return nil }
@@ -146,7 +158,7 @@ public struct StudyEvaluation: Sendable, Codable {
         } else { nil }
       return PredictedRow(
         id: id, diameterMM: size.diameterMM, volumeMM3: size.volumeMM3, voxels: overlap.predictedVoxels[id], status: status,
-        truthID: truthID, mimicID: mimicID, iou: iou, shuntLike: prediction.shuntLike[id])
+        truthID: truthID, mimicID: mimicID, iou: iou, shuntLike: prediction.shuntLike[id], channel: prediction.channels[id])
     }
     dice = m.dice
     sharedVoxels = overlap.sharedVoxels

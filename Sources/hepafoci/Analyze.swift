@@ -94,6 +94,11 @@ struct Analyze: ParsableCommand {
     lines.append(
       "flags: \(f["small"] ?? 0) small, \(f["arterialOnly"] ?? 0) arterial-only, \(f["shuntLike"] ?? 0) shunt-like, "
         + "\(f["avascular"] ?? 0) with avascular zones, \(f["bloodProducts"] ?? 0) with blood products")
+    if let c = s.channelCounts {
+      lines.append(
+        "found by: \(c["arterial"] ?? 0) the arterial subtraction, \(c["hypointense"] ?? 0) the hypointense channel, "
+          + "\(c["both"] ?? 0) both")
+    }
     let motion = ["arterial", "venous", "delayed"].compactMap { phase in
       report.motion[phase].map { String(format: "%@ %.1f mm %@", phase, $0.magnitudeMM, $0.decision) }
     }

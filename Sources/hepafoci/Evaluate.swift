@@ -179,7 +179,7 @@ struct Evaluate: ParsableCommand {
 /// evaluation.json.
 struct EvaluationDocument: Encodable {
   var schema = "hepafoci.evaluation"
-  var schemaVersion = "1.0.0"
+  var schemaVersion = "1.1.0"
   var softwareVersion = SoftwareVersion.string
   var truth: String
   var predictions: String

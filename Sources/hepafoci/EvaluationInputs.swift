@@ -136,7 +136,7 @@ enum EvaluationSources {
       truthBurden = truth.summary.burdenPercent
     }
     var document: LesionsDocument?
-    var predictedSizes: [Int: LesionSize] = [:], shuntLike: [Int: Bool] = [:]
+    var predictedSizes: [Int: LesionSize] = [:], shuntLike: [Int: Bool] = [:], channels: [Int: FocusChannels.Channel] = [:]
     if let path = study.predictedJSON {
       let d: LesionsDocument = try decode(path)
       guard d.schema == "hepafoci.lesions", d.schemaVersion.hasPrefix("1.") else {
@@ -145,6 +145,7 @@ enum EvaluationSources {
       for lesion in d.lesions {
         predictedSizes[lesion.id] = LesionSize(diameterMM: lesion.geometry.maxDiameterMM, volumeMM3: lesion.geometry.volumeMM3)
         shuntLike[lesion.id] = lesion.flags.shuntLike
+        channels[lesion.id] = lesion.detectedBy?.channel
       }
       guard d.lesions.count == Int(predictedLabels.maxLabel) else {
         throw EvaluationInputError(
@@ -154,7 +155,8 @@ enum EvaluationSources {
     }
     let truth = StudyTruth(studyID: study.id, labels: truthLabels, mimics: mimics, sizes: truthSizes, burdenPercent: truthBurden)
     let prediction = StudyPrediction(
-      labels: predictedLabels, sizes: predictedSizes, shuntLike: shuntLike, burdenPercent: document?.summary.burdenPercent)
+      labels: predictedLabels, sizes: predictedSizes, shuntLike: shuntLike, channels: channels,
+      burdenPercent: document?.summary.burdenPercent)
     return (truth, prediction, document, phantom)
   }
 

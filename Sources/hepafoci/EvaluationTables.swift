@@ -18,7 +18,7 @@ enum EvaluationTables {
     var lines = [
       [
         "study_id", "side", "id", "status", "partner_id", "mimic_id", "iou", "size_bin", "true_diameter_mm", "true_volume_mm3",
-        "predicted_diameter_mm", "predicted_volume_mm3", "voxels", "shunt_like", "true_native_ratio", "true_arterial_ratio",
+        "predicted_diameter_mm", "predicted_volume_mm3", "voxels", "shunt_like", "channel", "true_native_ratio", "true_arterial_ratio",
         "true_venous_ratio", "true_t2_ratio",
       ].joined(separator: "\t")
     ]
@@ -33,7 +33,7 @@ enum EvaluationTables {
           ([
             study.studyID, "truth", String(t.id), t.status.rawValue, t.predictedID.map(String.init) ?? "", "", cell(t.iou),
             t.sizeBin.rawValue, cell(t.diameterMM, 2), cell(t.volumeMM3, 1), cell(t.predictedDiameterMM, 2), cell(t.predictedVolumeMM3, 1),
-            String(t.voxels), "",
+            String(t.voxels), "", t.predictedChannel?.rawValue ?? "",
           ] + contrasts(designed[t.id])).joined(separator: "\t"))
       }
       for p in study.predicted {
@@ -42,7 +42,7 @@ enum EvaluationTables {
           ([
             study.studyID, "predicted", String(p.id), p.status.rawValue, p.truthID.map(String.init) ?? "", p.mimicID.map(String.init) ?? "",
             cell(p.iou), partner?.sizeBin.rawValue ?? "", cell(partner?.diameterMM, 2), cell(partner?.volumeMM3, 1), cell(p.diameterMM, 2),
-            cell(p.volumeMM3, 1), String(p.voxels), p.shuntLike.map { $0 ? "true" : "false" } ?? "",
+            cell(p.volumeMM3, 1), String(p.voxels), p.shuntLike.map { $0 ? "true" : "false" } ?? "", p.channel?.rawValue ?? "",
           ] + contrasts(partner.flatMap { designed[$0.id] })).joined(separator: "\t"))
       }
     }
@@ -102,6 +102,12 @@ enum EvaluationTables {
     lines.append(
       "precision \(percent(c.precision.value).trimmingCharacters(in: .whitespaces)), F1 \(cell(c.f1)), Dice global \(cell(c.dice.global))"
         + (c.dice.perStudy.map { ", per study median \(cell($0.median)) (IQR \(cell($0.lowerQuartile))–\(cell($0.upperQuartile)))" } ?? ""))
+    if let channels = c.byChannel {
+      lines.append(
+        "by channel (matched / false positives / split fragments / mimics): "
+          + channels.map { "\($0.channel.rawValue) \($0.truePositives) / \($0.falsePositives) / \($0.splitFragments) / \($0.mimicDetections)" }
+          .joined(separator: "; "))
+    }
     lines += [
       agreement("max diameter error", c.errors.maxDiameterMM, unit: " mm"),
       agreement("volume error", c.errors.volumePercent, unit: " %"),

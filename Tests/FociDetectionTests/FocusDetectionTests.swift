@@ -44,6 +44,13 @@ struct FocusDetectionTests {
     // drawing lets it cross the liver mask: enhancing vessels are real mimics.
     let others = result.foci.voxelCounts.enumerated().filter { !hit.contains(UInt32($0.offset + 1)) }
     #expect(others.count <= 2, "foci besides the lesions: \(result.foci.voxelCounts)")
+    // Without a venous phase only the arterial channel runs: every focus is its, and holds at
+    // least half its voxels over the threshold (filled cores are the rest).
+    #expect(result.channels.count == result.foci.count)
+    for (c, channels) in result.channels.enumerated() {
+      #expect(channels.channel == .arterial && channels.hypointenseVoxels == 0, "\(channels)")
+      #expect(channels.arterialVoxels <= result.foci.voxelCounts[c])
+    }
     #expect([.applied, .negligible].contains(result.motion?.decision) && (result.motion?.estimate.magnitudeMM ?? 99) < 1)
   }
 

@@ -249,6 +249,35 @@ import _FociTestSupport
     let apart = try scene.detect(t2: nil) { _ in }
     let (a, b) = (scene.label(apart.foci, at: Scene.lone.centre), scene.label(apart.foci, at: bright.centre))
     #expect(a != 0 && b != 0 && a != b, "two lesions: \(apart.foci.voxelCounts)")
+    // Each says which channel found it; the counts are the foci's own voxels.
+    #expect(apart.channels.count == apart.foci.count)
+    if a != 0 && b != 0 {
+      let (dark, bright) = (apart.channels[Int(a) - 1], apart.channels[Int(b) - 1])
+      #expect(dark.channel == .hypointense && dark.arterialVoxels == 0, "\(dark)")
+      #expect(bright.channel == .arterial && bright.hypointenseVoxels == 0, "\(bright)")
+      #expect(bright.arterialVoxels <= apart.foci.voxelCounts[Int(b) - 1] && dark.hypointenseVoxels <= apart.foci.voxelCounts[Int(a) - 1])
+      #expect(2 * dark.hypointenseVoxels > apart.foci.voxelCounts[Int(a) - 1] && 2 * bright.arterialVoxels > apart.foci.voxelCounts[Int(b) - 1])
+    }
+  }
+
+  @Test func aFocusIsFoundByBothChannelsWhenEachHoldsHalfOfIt() throws {
+    #expect(FocusChannels(arterialVoxels: 50, hypointenseVoxels: 50, voxels: 100).channel == .both)
+    #expect(FocusChannels(arterialVoxels: 50, hypointenseVoxels: 49, voxels: 100).channel == .arterial)
+    #expect(FocusChannels(arterialVoxels: 49, hypointenseVoxels: 50, voxels: 100).channel == .hypointense)
+    #expect(FocusChannels(arterialVoxels: 30, hypointenseVoxels: 30, voxels: 100).channel == .arterial, "a tie goes to the arterial")
+    // Written with the channel; read back from the counts alone too.
+    let written = FocusChannels(arterialVoxels: 3, hypointenseVoxels: 90, voxels: 100)
+    let json = String(decoding: try JSONEncoder().encode(written), as: UTF8.self)
+    #expect(json.contains(#""channel":"hypointense""#))
+    #expect(try JSONDecoder().decode(FocusChannels.self, from: Data(json.utf8)) == written)
+    // Counted per focus from a candidate mask's bits; filled holes count in neither.
+    let grid = Grid(dims: SIMD3(6, 1, 1), spacingMM: SIMD3(1, 1, 1))
+    let foci = ConnectedComponents.label(Volume<UInt8>(grid: grid, voxels: [1, 1, 1, 0, 1, 1]), connectivity: .faces6)
+    let counted = FocusChannels.count(foci, candidates: [1, 3, 0, 0, 2, 2])
+    #expect(counted == [
+      FocusChannels(arterialVoxels: 2, hypointenseVoxels: 1, voxels: 3), FocusChannels(arterialVoxels: 0, hypointenseVoxels: 2, voxels: 2),
+    ])
+    #expect(counted.map(\.channel) == [FocusChannels.Channel.arterial, .hypointense])
   }
 
   @Test func aT2BrightLesionIsoOnEveryT1PhaseIsFoundThroughT2() throws {

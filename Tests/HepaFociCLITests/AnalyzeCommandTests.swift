@@ -48,6 +48,13 @@ struct AnalyzeCommandTests {
     let inputs = json["inputs"] as! [[String: String]]
     #expect(inputs.map { $0["role"]! }.sorted() == ["arterial", "liverMask", "native", "venous"])
     #expect(inputs.allSatisfy { $0["sha256"]!.count == 64 })
+    // Each lesion says which channel found it; the summary counts them.
+    let lesions = json["lesions"] as! [[String: Any]]
+    let channels = lesions.map { ($0["detectedBy"] as! [String: Any])["channel"] as! String }
+    let counts = (json["summary"] as! [String: Any])["channelCounts"] as! [String: Int]
+    #expect(counts.values.reduce(0, +) == lesions.count)
+    for (channel, count) in counts { #expect(channels.count { $0 == channel } == count, "\(channel)") }
+    #expect(result.stdout.contains("found by: "), "\(result.stdout)")
   }
 
   @Test("explicit files give the same lesions as the folder; --json prints the document")

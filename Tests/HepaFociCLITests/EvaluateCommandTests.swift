@@ -59,6 +59,20 @@ struct EvaluateCommandTests {
     }
     for falsePositive in rows where falsePositive["status"] == "falsePositive" { #expect(falsePositive["true_t2_ratio"] == "") }
 
+    // Each prediction names the channel that found it (from lesions.json), a true lesion its
+    // match's; the cohort's figures by channel add up to the counts.
+    for row in rows where row["side"] == "predicted" { #expect(["arterial", "hypointense", "both"].contains(row["channel"] ?? "")) }
+    for row in rows where row["status"] == "detected" {
+      let match = rows.first { $0["study_id"] == row["study_id"] && $0["side"] == "predicted" && $0["id"] == row["partner_id"] }
+      #expect(match?["channel"] == row["channel"])
+    }
+    let byChannel = try #require((json["cohort"] as! [String: Any])["byChannel"] as? [[String: Any]])
+    #expect(byChannel.map { $0["channel"] as! String } == ["arterial", "hypointense", "both"])
+    for (key, count) in [("truePositives", "truePositives"), ("falsePositives", "falsePositives"), ("splitFragments", "splitFragments")] {
+      #expect(byChannel.reduce(0) { $0 + ($1[key] as! Int) } == counts[count], "\(key)")
+    }
+    #expect(result.stdout.contains("by channel"), "\(result.stdout)")
+
     // The sweep at the analysis threshold (k = 3) repeats the lesion-wise evaluation.
     let froc = try Self.tsv(out + "/froc.tsv")
     #expect(froc.count == 15, "the default grid")
