@@ -41,7 +41,7 @@ public enum StudyAnalysis {
     do {
       detected = try FocusDetection.detect(
         native: inputs.native, arterial: inputs.arterial, liverMask: inputs.liverMask, venous: inputs.venous,
-        t2: inputs.t2.first?.volume, settings: settings.detection, motionReference: reference, diagnostics: diagnostics)
+        t2: inputs.t2.first?.volume, adc: inputs.adc, settings: settings.detection, motionReference: reference, diagnostics: diagnostics)
     } catch .emptyLiverMask {
       throw .emptyLiverMask
     } catch {

@@ -83,10 +83,17 @@ extension HypointenseMaps {
     if let t2Brightness {
       maps.append(map("t2_brightness", "T2 / the local parenchyma level − 1, smoothed inside the liver (sampled through world coordinates)", t2Brightness))
     }
+    if let adcDarkness {
+      maps.append(
+        map(
+          "adc_darkness",
+          "1 − ADC / the parenchyma's median ADC, smoothed inside the liver (sampled through world coordinates), 0 within half an ADC voxel and the smoothing σ of the capsule: where nothing else scores a part over its seed level, it seeds there",
+          adcDarkness.darkness))
+    }
     maps.append(
       map(
         "hypointense_score",
-        "the channel's plain score: darkness (native off vessels, venous) or T2 brightness over its seed level; over 1 seeds, over the core factor a lesion core",
+        "the channel's plain score: darkness (native off vessels, venous, ADC where nothing else scores) or T2 brightness over its seed level; over 1 seeds, over the core factor a lesion core",
         plain))
     if let combined {
       maps.append(map("joint_score", "the better of the plain score and the joint T1-and-T2 score, which the joint pass reads", combined))

@@ -137,14 +137,15 @@ public enum FocusDetection {
   ///     like the arterial phase).
   ///   - t2: a T2 image on any grid (related through world coordinates), which adds T2
   ///     brightness to the hypointense channel.
+  ///   - adc: an ADC map on any grid, whose darkness seeds that channel where nothing else does.
   ///   - diagnostics: also return the maps behind the thresholds (`Result.diagnosticMaps`).
   public static func detect(
     native: Volume<Float>, arterial: Volume<Float>, liverMask: Volume<UInt8>, venous: Volume<Float>? = nil,
-    t2: Volume<Float>? = nil, settings: DetectionSettings = DetectionSettings(), motionReference: PhaseCorrelation.Reference? = nil,
-    diagnostics: Bool = false
+    t2: Volume<Float>? = nil, adc: Volume<Float>? = nil, settings: DetectionSettings = DetectionSettings(),
+    motionReference: PhaseCorrelation.Reference? = nil, diagnostics: Bool = false
   ) throws(Failure) -> Result {
     let prepared = try prepare(
-      native: native, arterial: arterial, liverMask: liverMask, venous: venous, t2: t2, settings: settings,
+      native: native, arterial: arterial, liverMask: liverMask, venous: venous, t2: t2, adc: adc, settings: settings,
       motionReference: motionReference)
     let (foci, channels) = prepared.fociWithChannels(threshold: settings.threshold)
     return Result(
@@ -158,7 +159,8 @@ public enum FocusDetection {
   /// channel's maps: everything of `detect` before the thresholds.
   public static func prepare(
     native: Volume<Float>, arterial: Volume<Float>, liverMask: Volume<UInt8>, venous: Volume<Float>? = nil,
-    t2: Volume<Float>? = nil, settings: DetectionSettings = DetectionSettings(), motionReference: PhaseCorrelation.Reference? = nil
+    t2: Volume<Float>? = nil, adc: Volume<Float>? = nil, settings: DetectionSettings = DetectionSettings(),
+    motionReference: PhaseCorrelation.Reference? = nil
   ) throws(Failure) -> Preparation {
     guard arterial.grid.occupiesSameSpace(as: native.grid) else { throw .gridsDiffer("the arterial phase") }
     guard liverMask.grid.occupiesSameSpace(as: native.grid) else { throw .gridsDiffer("the liver mask") }
@@ -214,7 +216,7 @@ public enum FocusDetection {
     if let channel = settings.hypointense, let venousAligned {
       prepared.hypointense = StageClock.measure("hypointense.maps") {
         HypointenseMaps(
-          native: native, venous: venousAligned, t2: t2, liverMask: liverMask,
+          native: native, venous: venousAligned, t2: t2, adc: adc, liverMask: liverMask,
           arterialCandidates: prepared.arterialCandidates(settings.threshold), arterialMinusNative: unsmoothed, settings: channel)
       }
     }

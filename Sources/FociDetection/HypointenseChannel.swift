@@ -236,6 +236,18 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
   /// edge voxels share a 3.5 mm slice with the dark tissue outside over a wide area: a thin
   /// dark sheet whose seeds just reach inside the margin.
   public var capsuleBandShare = 0.9
+  /// With an ADC map, parts of the liver darker on it than the parenchyma (restricted
+  /// diffusion: the phantom's and SPEC §7's lesions have a median ADC about three quarters of
+  /// the liver's) that nothing else scores seed on that darkness (default true). ADC is a
+  /// physical quantity without a coil field, so its level is the parenchyma's median; its
+  /// coarse grid (2.8 × 2.8 × 6 mm on the phantoms) blurs small lesions away, so it adds the
+  /// larger lesions no T1 phase or T2 shows. Seed-1 benchmark cohort: see the README.
+  public var adcDarkness = true
+  /// Gaussian smoothing of the ADC darkness inside the liver, σ in mm (default 2.5).
+  public var adcSmoothingSigmaMM = 2.5
+  /// ADC seeds at least this much darker than the parenchyma's median (default 0.15); the
+  /// seed level is also at least median + k·1.4826·MAD of the darkness in the parenchyma.
+  public var minimumADCContrast = 0.15
   /// The quantile of a region's score taken as its level for the trim: lower than for
   /// enhancing foci, as a large dark lesion's darkest voxels are often its avascular core or
   /// fluid, darker than the solid part whose edge is sought (on 30 phantom studies: 0.75 made
@@ -251,7 +263,7 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
     case minimumVoxels, minimumContrast, markersWithoutCore, coreFactor, minimumT2Contrast, jointLevel, jointSmoothingSigmaMM, firstOrderLevel
     case exclusionPasses, outlierExclusionZ, halfContrastLayers, arterialDarkness, fusedLevel, t2NotVesselZ, jointAreaLimitVoxels, jointWideAreaLesions, coreSplitRatio, coreSplitVoxels
     case neighbourContact, neighbourFocusVoxels, vesselRegionVenousRatio, vesselRegionT2Ratio, vesselRegionMaximumVoxels, capsuleBandShare, vesselRegionArterialFoci
-    case smallRegionVoxels, smallRegionMeanScore, vesselMaximumRadiusMM, venousBrightWide
+    case smallRegionVoxels, smallRegionMeanScore, vesselMaximumRadiusMM, venousBrightWide, adcDarkness, adcSmoothingSigmaMM, minimumADCContrast
   }
 
   public init(from decoder: any Decoder) throws {
@@ -308,6 +320,10 @@ public struct HypointenseChannel: Sendable, Hashable, Codable {
     // for a vessel.
     vesselMaximumRadiusMM = try c.decodeIfPresent(Double.self, forKey: .vesselMaximumRadiusMM) ?? 0
     venousBrightWide = try c.decodeIfPresent(Bool.self, forKey: .venousBrightWide) ?? false
+    // Absent means off: older files did not read the ADC map.
+    adcDarkness = try c.decodeIfPresent(Bool.self, forKey: .adcDarkness) ?? false
+    adcSmoothingSigmaMM = try c.decodeIfPresent(Double.self, forKey: .adcSmoothingSigmaMM) ?? d.adcSmoothingSigmaMM
+    minimumADCContrast = try c.decodeIfPresent(Double.self, forKey: .minimumADCContrast) ?? d.minimumADCContrast
   }
 }
 
@@ -351,6 +367,10 @@ struct HypointenseMaps: Sendable {
   /// would cost memory for a handful of parts), with the brightness's statistics in the
   /// parenchyma (nil with the rule off or no such part).
   let venousWide: (statistics: RobustStatistics, start: [Int], voxels: [Int])?
+  /// 1 − ADC over the parenchyma's median ADC, smoothed in the liver (sampled through world
+  /// coordinates), with its statistics in the parenchyma, and 0 within half an ADC voxel and
+  /// the smoothing's σ of the capsule; nil without an ADC map or with `adcDarkness` off.
+  let adcDarkness: (darkness: [Float], statistics: RobustStatistics)?
 
   /// Native and venous darkness, T2 brightness and arterial darkness (with `arterialDarkness`)
   /// at the joint scores' smoothing, with the parenchyma's statistics of each.
@@ -366,8 +386,8 @@ struct HypointenseMaps: Sendable {
   ///   - arterialMinusNative: the corrected arterial phase minus the native one, unsmoothed
   ///     (full grid); the arterial phase is that plus the native phase.
   init?(
-    native: Volume<Float>, venous: Volume<Float>, t2: Volume<Float>? = nil, liverMask: Volume<UInt8>, arterialCandidates: [UInt8],
-    arterialMinusNative: Volume<Float>? = nil, settings: HypointenseChannel
+    native: Volume<Float>, venous: Volume<Float>, t2: Volume<Float>? = nil, adc: Volume<Float>? = nil, liverMask: Volume<UInt8>,
+    arterialCandidates: [UInt8], arterialMinusNative: Volume<Float>? = nil, settings: HypointenseChannel
   ) {
     var clock = StageClock.start()
     guard let bounds = liverMask.nonZeroBounds() else { return nil }
@@ -523,18 +543,10 @@ struct HypointenseMaps: Sendable {
     clock = StageClock.start()
     let parenchyma = (0..<liver.count).map { inner[$0] != 0 && reference[$0] != 0 ? UInt8(1) : 0 }
     guard let ns = statistics(dn, within: parenchyma), let vs = statistics(dv, within: parenchyma) else { return nil }
-    // The corrected arterial phase, for the joint scores only.
-    var arterialBox: [Float]?
-    if settings.arterialDarkness, settings.jointLevel > 0 || settings.fusedLevel > 0, t2 != nil, let arterialMinusNative {
-      var sum = box.crop(arterialMinusNative.voxels)
-      for n in sum.indices { sum[n] += nativeBox[n] }
-      arterialBox = sum
-    }
-    StageClock.record("hypointense.arterial", since: clock)
-    clock = StageClock.start()
-    // T2 through world coordinates: brightness is the negative of darkness.
-    var t2Box: [Float]?
-    if let t2, let sampler = WorldSampler(t2) {
+    /// An image on any grid at the liver's voxel centres through world coordinates (0
+    /// outside the liver and outside the image); nil where its affine cannot be inverted.
+    func sampledInLiver(_ image: Volume<Float>) -> [Float]? {
+      guard let sampler = WorldSampler(image) else { return nil }
       let toWorld = native.grid.voxelToWorld
       var sampled = [Float](repeating: 0, count: liver.count)
       sampled.withUnsafeMutableBufferPointer { out in
@@ -549,6 +561,47 @@ struct HypointenseMaps: Sendable {
           }
         }
       }
+      return sampled
+    }
+    // ADC over the parenchyma's median: no coil field, so no local level.
+    var adcMap: (darkness: [Float], statistics: RobustStatistics)?
+    if settings.adcDarkness, let adc, var ratio = sampledInLiver(adc) {
+      clock = StageClock.start()
+      let values = (0..<ratio.count).compactMap { parenchyma[$0] != 0 && ratio[$0].isFinite && ratio[$0] > 0 ? ratio[$0] : nil }
+      if let median = RobustStatistics.median(of: values), median > 0 {
+        let scale = Float(1 / median)
+        for n in ratio.indices { ratio[n] = liver[n] != 0 && ratio[n].isFinite ? ratio[n] * scale : 0 }
+        // Smoothed inside the liver without keeping the liver's smoothed weight: this runs
+        // once per study, and the maps after it are the channel's peak of memory.
+        let sigma = settings.adcSmoothingSigmaMM
+        let smooth = GaussianSmoothing.smooth(Volume(grid: grid, voxels: ratio), sigmaMM: sigma).voxels
+        // The liver's smoothed weight, then the darkness over it, in one buffer.
+        var dark = GaussianSmoothing.smooth(liverWeight, sigmaMM: sigma).voxels
+        for n in dark.indices { dark[n] = liver[n] == 0 ? 0 : 1 - smooth[n] / max(dark[n], 1e-3) }
+        if let stats = statistics(dark, within: parenchyma) {
+          // Near the capsule the coarse ADC voxels and the smoothing take in tissue outside
+          // the liver, which is darker on ADC: no seed within half an ADC voxel and σ of it.
+          let reach = (adc.grid.spacingMM / 2 + settings.adcSmoothingSigmaMM) / native.grid.spacingMM
+          let deep = Morphology.erode(liver, dims: d, radius: SIMD3(Int(reach.x.rounded(.up)), Int(reach.y.rounded(.up)), Int(reach.z.rounded(.up))))
+          for n in dark.indices where deep[n] == 0 { dark[n] = 0 }
+          adcMap = (dark, stats)
+        }
+      }
+      StageClock.record("hypointense.adc", since: clock)
+      clock = StageClock.start()
+    }
+    // The corrected arterial phase, for the joint scores only.
+    var arterialBox: [Float]?
+    if settings.arterialDarkness, settings.jointLevel > 0 || settings.fusedLevel > 0, t2 != nil, let arterialMinusNative {
+      var sum = box.crop(arterialMinusNative.voxels)
+      for n in sum.indices { sum[n] += nativeBox[n] }
+      arterialBox = sum
+    }
+    StageClock.record("hypointense.arterial", since: clock)
+    clock = StageClock.start()
+    // T2 through world coordinates: brightness is the negative of darkness.
+    var t2Box: [Float]?
+    if let t2, let sampled = sampledInLiver(t2) {
       t2Box = sampled
       StageClock.record("hypointense.t2.sample", since: clock)
       clock = StageClock.start()
@@ -621,6 +674,7 @@ struct HypointenseMaps: Sendable {
       venousParts = (brightness, found.start, found.voxels)
     }
     venousWide = venousParts
+    adcDarkness = adcMap
   }
 
   /// Calls `body(n, out)` for every liver voxel n (`liver[n] != 0`) in parallel pieces of the
@@ -993,8 +1047,8 @@ struct HypointenseMaps: Sendable {
       let darkness = venousDarkness
       seedUnscored(start: wide.start, voxels: wide.voxels, seed: Float(max(wide.statistics.threshold(k: k), floor))) { -darkness[$0] }
     }
+    let t2Floor = settings.minimumT2Contrast * scale
     if let t2Brightness, let t2Statistics {
-      let t2Floor = settings.minimumT2Contrast * scale
       let seedT = Float(max(t2Statistics.threshold(k: k), t2Floor))
       Self.eachLiverVoxel(liver, writing: &score) { n, score in score[n] = max(score[n], t2Brightness[n] / seedT) }
       if let wide = arterialWide, let found = wide.parts {
@@ -1002,6 +1056,19 @@ struct HypointenseMaps: Sendable {
         let darkness = wide.darkness
         seedUnscored(start: found.start, voxels: found.voxels, seed: Float(max(wide.statistics.threshold(k: k), floor))) { darkness[$0] }
       }
+    }
+    if let adc = adcDarkness {
+      // Parts dark on ADC that nothing on T1 or T2 scores: ADC darkness seeds there.
+      let seedD = Float(max(adc.statistics.threshold(k: k), settings.minimumADCContrast * scale))
+      let darkness = adc.darkness
+      let mask = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+        for n in 0..<count { out[n] = liver[n] != 0 && darkness[n] > seedD ? 1 : 0 }
+        initialized = count
+      }
+      let parts = Regions(mask, dims: dims)
+      seedUnscored(start: parts.start, voxels: parts.voxels, seed: seedD) { darkness[$0] }
+    }
+    if t2Brightness != nil {
       if let joint {
         var jointScore = [Float](repeating: 0, count: count)
         // Evidence on T2 and on T1 together: each image's score is its share of its own seed

@@ -33,6 +33,11 @@ struct AnalysisOptions: ParsableArguments {
   var hypointenseVesselRadius = 8.0
   @Flag(help: "Hypointense channel: no seeds on venous brightness in parts wider than a vessel (see --hypointense-vessel-radius) that nothing on T1 scores.")
   var noHypointenseVenousWide = false
+  @Flag(help: "Hypointense channel: no seeds on ADC darkness (restricted diffusion) in parts of the liver nothing else scores.")
+  var noHypointenseAdc = false
+  @Option(help: "Hypointense channel: Gaussian smoothing of the ADC darkness inside the liver, σ in mm.") var hypointenseAdcSmoothing = 2.5
+  @Option(help: "Hypointense channel: ADC seeds at least this much darker than the parenchyma's median ADC (0.15 = 15 %).")
+  var hypointenseAdcContrast = 0.15
   @Option(help: "Hypointense channel: lesion cores (watershed markers) score over this multiple of the seed threshold.")
   var hypointenseCore = 2.0
   @Option(help: "Hypointense channel: smallest region kept, in voxels (smaller ones only by --hypointense-small-voxels).") var hypointenseMinVoxels = 10
@@ -137,6 +142,7 @@ struct AnalysisOptions: ParsableArguments {
       ("--hypointense-grow", hypointenseGrow, .unitIntervalAboveZero), ("--hypointense-smoothing", hypointenseSmoothing, .notNegative),
       ("--hypointense-vessel-excess", hypointenseVesselExcess, .notNegative), ("--hypointense-core", hypointenseCore, .atLeastOne),
       ("--hypointense-vessel-radius", hypointenseVesselRadius, .notNegative),
+      ("--hypointense-adc-smoothing", hypointenseAdcSmoothing, .notNegative), ("--hypointense-adc-contrast", hypointenseAdcContrast, .notNegative),
       ("--hypointense-min-voxels", Double(hypointenseMinVoxels), .atLeastOne),
       ("--hypointense-small-voxels", Double(hypointenseSmallVoxels), .notNegative),
       ("--hypointense-small-score", hypointenseSmallScore, .notNegative), ("--hypointense-joint", hypointenseJoint, .notNegative),
@@ -208,6 +214,9 @@ struct AnalysisOptions: ParsableArguments {
       h.vesselVenousExcess = hypointenseVesselExcess
       h.vesselMaximumRadiusMM = hypointenseVesselRadius
       h.venousBrightWide = !noHypointenseVenousWide
+      h.adcDarkness = !noHypointenseAdc
+      h.adcSmoothingSigmaMM = hypointenseAdcSmoothing
+      h.minimumADCContrast = hypointenseAdcContrast
       h.coreFactor = hypointenseCore
       h.minimumVoxels = hypointenseMinVoxels
       h.smallRegionVoxels = hypointenseSmallVoxels

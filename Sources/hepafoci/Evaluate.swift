@@ -143,10 +143,10 @@ struct Evaluate: ParsableCommand {
     }
     guard let thresholds else { return outcome(nil) }
     // A study without detection inputs drops the FROC for all; a damaged input is an error.
-    let native: String, arterial: String, mask: String, venous: String?, t2: String?
+    let native: String, arterial: String, mask: String, venous: String?, t2: String?, adc: String?
     switch EvaluationSources.detectionInputs(study, document) {
     case .failure(let why): return outcome(.failure(why))
-    case .success(let paths): (native, arterial, mask, venous, t2) = paths
+    case .success(let paths): (native, arterial, mask, venous, t2, adc) = paths
     }
     let settings = document?.settings.detection ?? DetectionSettings()
     let preparation: FocusDetection.Preparation
@@ -158,7 +158,8 @@ struct Evaluate: ParsableCommand {
       }
       let v = try venous.map { path throws(NIfTIError) in try NIfTIReader.read(path).volume }
       let t = try t2.map { path throws(NIfTIError) in try NIfTIReader.read(path).volume }
-      preparation = try FocusDetection.prepare(native: n, arterial: a, liverMask: m, venous: v, t2: t, settings: settings)
+      let d = try adc.map { path throws(NIfTIError) in try NIfTIReader.read(path).volume }
+      preparation = try FocusDetection.prepare(native: n, arterial: a, liverMask: m, venous: v, t2: t, adc: d, settings: settings)
     } catch let error as NIfTIError {
       throw EvaluationInputError(error)
     } catch let error as EvaluationInputError {

@@ -22,6 +22,7 @@ struct EvaluationStudy {
   var liverMask: String?
   var venous: String?
   var t2: String?
+  var adc: String?
 }
 
 /// An input problem: one line naming the file, and the exit code it maps to.
@@ -61,7 +62,7 @@ enum EvaluationSources {
           truthMimics: row.paths["truth_mimics"] ?? existing(folder + "/truth_mimics.nii.gz"),
           truthJSON: row.paths["truth_json"] ?? existing(folder + "/truth.json"),
           predictedLabels: "", native: row.paths["native"], arterial: row.paths["arterial"], liverMask: row.paths["liver_mask"],
-          venous: row.paths["venous"], t2: row.paths["t2"])
+          venous: row.paths["venous"], t2: row.paths["t2"], adc: row.paths["adc"])
       }
     } else if let labels = labelNames.lazy.compactMap({ existing(truth + "/" + $0) }).first {
       found = [study(id: (truth as NSString).lastPathComponent, folder: truth, labels: labels)]
@@ -102,7 +103,7 @@ enum EvaluationSources {
       id: id, truthLabels: labels, truthMimics: existing(folder + "/truth_mimics.nii.gz"), truthJSON: existing(folder + "/truth.json"),
       predictedLabels: "", native: existing(folder + "/native.nii.gz"), arterial: existing(folder + "/arterial.nii.gz"),
       liverMask: existing(folder + "/liver_mask.nii.gz"), venous: existing(folder + "/venous.nii.gz"),
-      t2: existing(folder + "/t2.nii.gz"))
+      t2: existing(folder + "/t2.nii.gz"), adc: existing(folder + "/adc.nii.gz"))
   }
 
   static func existing(_ path: String) -> String? { FileManager.default.fileExists(atPath: path) ? path : nil }
@@ -178,7 +179,7 @@ enum EvaluationSources {
   /// The detection inputs of a study for the FROC sweep, or why there are none.
   static func detectionInputs(
     _ study: EvaluationStudy, _ document: LesionsDocument?
-  ) -> Result<(String, String, String, String?, String?), EvaluationInputError> {
+  ) -> Result<(native: String, arterial: String, liverMask: String, venous: String?, t2: String?, adc: String?), EvaluationInputError> {
     func recorded(_ role: String) -> String? { document?.inputs.first { $0.role == role }?.path }
     let roles = [("native", study.native ?? recorded("native")), ("arterial", study.arterial ?? recorded("arterial")), ("liver mask", study.liverMask ?? recorded("liverMask"))]
     for (name, path) in roles {
@@ -195,6 +196,7 @@ enum EvaluationSources {
     // The first T2 analyze recorded (its role is the file's stem, not one of the fixed roles).
     let fixed: Set = ["native", "arterial", "venous", "delayed", "liverMask", "adc"]
     let t2 = (study.t2 ?? document?.inputs.first { !fixed.contains($0.role) }?.path).flatMap(existing)
-    return .success((roles[0].1!, roles[1].1!, roles[2].1!, venous, t2))
+    let adc = (study.adc ?? recorded("adc")).flatMap(existing)
+    return .success((roles[0].1!, roles[1].1!, roles[2].1!, venous, t2, adc))
   }
 }

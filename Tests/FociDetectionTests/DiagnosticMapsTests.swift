@@ -16,12 +16,14 @@ import Testing
     let scene = Scene()
     let bright = (centre: SIMD3(70.0, 90.0, 42.0), radius: 8.0)
     let t2 = Scene.t2(lesion: bright.centre, radius: bright.radius, signal: 220)
+    // The same lesion at 0.6 of the liver's ADC.
+    let adc = HypointenseChannelTests.adc(lesion: bright.centre, radius: bright.radius, lesion: 780)
     var settings = DetectionSettings()
     settings.motionCorrection = nil
     let plain = try FocusDetection.detect(
-      native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous, t2: t2, settings: settings)
+      native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous, t2: t2, adc: adc, settings: settings)
     let result = try FocusDetection.detect(
-      native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous, t2: t2, settings: settings,
+      native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous, t2: t2, adc: adc, settings: settings,
       diagnostics: true)
     #expect(plain.diagnosticMaps == nil)
     #expect(result.foci.labels.labels32 == plain.foci.labels.labels32, "asking for the maps changes no lesion")
@@ -29,7 +31,7 @@ import Testing
     #expect(
       maps.map(\.name) == [
         "subtraction", "arterial_score", "native_darkness", "venous_darkness", "too_wide_for_vessel",
-        "venous_too_wide_for_vessel", "arterial_darkness", "arterial_too_wide_for_vessel", "t2_brightness", "hypointense_score",
+        "venous_too_wide_for_vessel", "arterial_darkness", "arterial_too_wide_for_vessel", "t2_brightness", "adc_darkness", "hypointense_score",
         "joint_score",
       ])
     #expect(maps.allSatisfy { $0.volume.grid == scene.grid && !$0.meaning.isEmpty })
@@ -65,6 +67,20 @@ import Testing
     let t2Map = byName["t2_brightness"]!
     #expect(Self.value(t2Map, at: bright.centre, in: scene) > 0.8)
     #expect(abs(Self.value(t2Map, at: parenchyma, in: scene)) < 0.05)
+    // ADC darkness of that lesion (0.4 under the liver, diluted by the coarse grid and the
+    // smoothing), near 0 in the parenchyma, and 0 within the reach of the capsule (half a
+    // 2.8 × 2.8 × 7 mm ADC voxel and σ 2.5 mm: 3 voxels in-plane, 2 slices).
+    let adcMap = byName["adc_darkness"]!
+    #expect(Self.value(adcMap, at: bright.centre, in: scene) > 0.25)
+    #expect(abs(Self.value(adcMap, at: parenchyma, in: scene)) < 0.05)
+    let liver = scene.liver.voxels, dims = scene.grid.dims
+    for n in liver.indices where liver[n] != 0 {
+      let (i, j, k) = (n % dims.x, n / dims.x % dims.y, n / (dims.x * dims.y))
+      let nearEdge = (-3...3).contains { d in liver[scene.grid.offset(min(max(i + d, 0), dims.x - 1), j, k)] == 0 }
+        || (-3...3).contains { d in liver[scene.grid.offset(i, min(max(j + d, 0), dims.y - 1), k)] == 0 }
+        || (-2...2).contains { d in liver[scene.grid.offset(i, j, min(max(k + d, 0), dims.z - 1))] == 0 }
+      if nearEdge { #expect(adcMap.volume.voxels[n] == 0) }
+    }
     // The plain score: a core at the lesion, under the seed level in the parenchyma, 0 outside.
     let hypo = byName["hypointense_score"]!
     #expect(Self.value(hypo, at: lone, in: scene) > Float(HypointenseChannel().coreFactor))

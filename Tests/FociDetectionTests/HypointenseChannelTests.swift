@@ -198,6 +198,7 @@ import _FociTestSupport
     #expect(partial.t2NotVesselZ == 0 && partial.jointAreaLimitVoxels == 0, "nor the T2 vessel rule and the joint pass")
     #expect(partial.neighbourContact == 0, "nor neighbours kept apart")
     #expect(partial.vesselRegionVenousRatio == 0 && !partial.vesselRegionArterialFoci && partial.capsuleBandShare == 0, "nor the region vein and capsule band tests")
+    #expect(!partial.adcDarkness && partial.adcSmoothingSigmaMM == HypointenseChannel().adcSmoothingSigmaMM, "nor ADC darkness")
     #expect(!partial.firstOrderLevel, "a file from before the first-order level used the mean")
     #expect(partial.smallRegionVoxels == 0 && partial.smallestRegionVoxels == partial.minimumVoxels, "nor small regions")
     #expect(partial.jointWideAreaLesions == 0, "nor joint lesions in wide areas")
@@ -295,6 +296,60 @@ import _FociTestSupport
       t2: t2, settings: settings)
     #expect(scene.label(with.foci, at: centre) != 0)
     #expect(scene.label(with.foci, at: Scene.lone.centre) != 0)
+  }
+
+  /// An ADC map on a coarse grid of its own (2.8 × 2.8 × 7 mm, shifted half a voxel): the
+  /// liver at 1300, tissue around it at 500 (so coarse voxels across the capsule are dark),
+  /// one spherical lesion at `lesion` ADC, seeded noise of ±4 %.
+  static func adc(lesion centre: SIMD3<Double>, radius: Double, lesion value: Float) -> Volume<Float> {
+    let grid = Grid(
+      dims: SIMD3(48, 40, 12), spacingMM: SIMD3(2.8, 2.8, 7),
+      voxelToWorld: AffineTransform(rows: (SIMD4(2.8, 0, 0, 1.4), SIMD4(0, 2.8, 0, 1.4), SIMD4(0, 0, 7, 3.5))))
+    var rng = SeededGenerator(seed: 11)
+    var adc = [Float](repeating: 0, count: grid.voxelCount)
+    for k in 0..<12 { for j in 0..<40 { for i in 0..<48 {
+      let p = SIMD3(Double(i), Double(j), Double(k)) * grid.spacingMM + SIMD3(1.4, 1.4, 3.5)
+      let e = (p - SIMD3(67, 56, 42)) / SIMD3(60, 48, 36)
+      let base: Float = (e * e).sum() > 1 ? 500 : ((p - centre) * (p - centre)).sum() <= radius * radius ? value : 1300
+      adc[grid.offset(i, j, k)] = base * (1 + Float.random(in: -0.04...0.04, using: &rng))
+    } } }
+    return Volume(grid: grid, voxels: adc)
+  }
+
+  @Test func aLesionDarkOnlyOnADCIsFoundThroughItAndTheCapsuleSeedsNothing() throws {
+    let scene = Scene()
+    let centre = SIMD3(70.0, 90.0, 42.0), radius = 10.0
+    // Iso on every T1 phase and on T2; on ADC 0.6 of the liver (restricted diffusion).
+    let t2 = Scene.t2(lesion: centre, radius: radius, signal: 100)
+    let adc = Self.adc(lesion: centre, radius: radius, lesion: 780)
+    var settings = DetectionSettings()
+    settings.motionCorrection = nil
+    func detect(adc: Volume<Float>?, _ adjust: (inout HypointenseChannel) -> Void = { _ in }) throws -> FocusDetection.Result {
+      adjust(&settings.hypointense!)
+      defer { settings.hypointense = HypointenseChannel() }
+      return try FocusDetection.detect(
+        native: scene.native, arterial: scene.arterial, liverMask: scene.liver, venous: scene.venous, t2: t2, adc: adc, settings: settings)
+    }
+    let without = try detect(adc: nil)
+    #expect(scene.label(without.foci, at: centre) == 0, "nothing else shows it")
+    let off = try detect(adc: adc) { $0.adcDarkness = false }
+    #expect(off.foci.labels.labels32 == without.foci.labels.labels32, "the rule off reads no ADC")
+    let with = try detect(adc: adc)
+    let lesion = scene.label(with.foci, at: centre)
+    #expect(lesion != 0)
+    // Found near its size (a 10 mm ball holds about 624 voxels of 1.4 × 1.4 × 3.5 mm); the
+    // coarse grid and the smoothing blur its edge either way.
+    if lesion != 0 {
+      let voxels = with.foci.voxelCounts[Int(lesion) - 1]
+      #expect(voxels > 300 && voxels < 1100, "\(voxels)")
+      #expect(with.channels[Int(lesion) - 1].channel == .hypointense)
+    }
+    // Every other focus is one found without ADC: the dark coarse voxels across the capsule
+    // and the noise seed nothing, and the other lesions keep their voxels.
+    #expect(with.foci.count == without.foci.count + 1, "\(with.foci.voxelCounts) against \(without.foci.voxelCounts)")
+    let (a, b) = (with.foci.labels.labels32, without.foci.labels.labels32)
+    let differing = a.indices.filter { (a[$0] == 0) != (b[$0] == 0) && a[$0] != lesion }
+    #expect(differing.isEmpty, "only the ADC lesion's voxels differ: \(differing.count) \(differing.prefix(8).map { ($0 % 96, $0 / 96 % 80, $0 / 7680, a[$0], b[$0]) })")
   }
 
   @Test func aLesionFaintOnNativeT1AndOnT2IsFoundByTheirJointScore() throws {

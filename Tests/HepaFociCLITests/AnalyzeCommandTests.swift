@@ -174,6 +174,7 @@ struct AnalyzeCommandTests {
       ("--half-contrast-layers", "-1", "not be negative"), ("--hypointense-k", "-2", "be positive"),
       ("--peak-split", "1", "be 0 (off) or over 1"), ("--peak-split-voxels", "0", "be at least 1"),
       ("--peak-split-smoothing", "-1", "not be negative"), ("--peeled-neighbour-voxels", "-1", "not be negative"),
+      ("--hypointense-adc-smoothing", "-1", "not be negative"), ("--hypointense-adc-contrast", "-0.1", "not be negative"),
       ("--hypointense-contrast", "-0.1", "not be negative"), ("--hypointense-grow", "0", "be over 0 and at most 1"),
       ("--hypointense-grow", "1.5", "be over 0 and at most 1"), ("--hypointense-smoothing", "-1", "not be negative"),
       ("--hypointense-vessel-excess", "-1", "not be negative"), ("--hypointense-vessel-radius", "-1", "not be negative"),
