@@ -88,7 +88,7 @@ extension HypointenseMaps {
         map(
           "adc_darkness",
           "1 − ADC / the parenchyma's median ADC, smoothed inside the liver (sampled through world coordinates), 0 within half an ADC voxel and the smoothing σ of the capsule: where nothing else scores a part over its seed level, it seeds there",
-          adcDarkness.darkness))
+          adcDarkness.darkness.map { Float($0) }))
     }
     maps.append(
       map(

@@ -369,8 +369,10 @@ struct HypointenseMaps: Sendable {
   let venousWide: (statistics: RobustStatistics, start: [Int], voxels: [Int])?
   /// 1 − ADC over the parenchyma's median ADC, smoothed in the liver (sampled through world
   /// coordinates), with its statistics in the parenchyma, and 0 within half an ADC voxel and
-  /// the smoothing's σ of the capsule; nil without an ADC map or with `adcDarkness` off.
-  let adcDarkness: (darkness: [Float], statistics: RobustStatistics)?
+  /// the smoothing's σ of the capsule; nil without an ADC map or with `adcDarkness` off. Kept
+  /// in half precision (about 4 significant digits, far finer than its noise): it lives
+  /// through the thresholds, where a study's memory peaks.
+  let adcDarkness: (darkness: [Float16], statistics: RobustStatistics)?
 
   /// Native and venous darkness, T2 brightness and arterial darkness (with `arterialDarkness`)
   /// at the joint scores' smoothing, with the parenchyma's statistics of each.
@@ -564,7 +566,7 @@ struct HypointenseMaps: Sendable {
       return sampled
     }
     // ADC over the parenchyma's median: no coil field, so no local level.
-    var adcMap: (darkness: [Float], statistics: RobustStatistics)?
+    var adcMap: (darkness: [Float16], statistics: RobustStatistics)?
     if settings.adcDarkness, let adc, var ratio = sampledInLiver(adc) {
       clock = StageClock.start()
       let values = (0..<ratio.count).compactMap { parenchyma[$0] != 0 && ratio[$0].isFinite && ratio[$0] > 0 ? ratio[$0] : nil }
@@ -584,7 +586,7 @@ struct HypointenseMaps: Sendable {
           let reach = (adc.grid.spacingMM / 2 + settings.adcSmoothingSigmaMM) / native.grid.spacingMM
           let deep = Morphology.erode(liver, dims: d, radius: SIMD3(Int(reach.x.rounded(.up)), Int(reach.y.rounded(.up)), Int(reach.z.rounded(.up))))
           for n in dark.indices where deep[n] == 0 { dark[n] = 0 }
-          adcMap = (dark, stats)
+          adcMap = (dark.map { Float16($0) }, stats)
         }
       }
       StageClock.record("hypointense.adc", since: clock)
@@ -1062,11 +1064,11 @@ struct HypointenseMaps: Sendable {
       let seedD = Float(max(adc.statistics.threshold(k: k), settings.minimumADCContrast * scale))
       let darkness = adc.darkness
       let mask = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
-        for n in 0..<count { out[n] = liver[n] != 0 && darkness[n] > seedD ? 1 : 0 }
+        for n in 0..<count { out[n] = liver[n] != 0 && Float(darkness[n]) > seedD ? 1 : 0 }
         initialized = count
       }
       let parts = Regions(mask, dims: dims)
-      seedUnscored(start: parts.start, voxels: parts.voxels, seed: seedD) { darkness[$0] }
+      seedUnscored(start: parts.start, voxels: parts.voxels, seed: seedD) { Float(darkness[$0]) }
     }
     if t2Brightness != nil {
       if let joint {
