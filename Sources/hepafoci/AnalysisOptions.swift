@@ -35,7 +35,7 @@ struct AnalysisOptions: ParsableArguments {
   var noHypointenseVenousWide = false
   @Flag(help: "Hypointense channel: no seeds on ADC darkness (restricted diffusion) in parts of the liver nothing else scores.")
   var noHypointenseAdc = false
-  @Option(help: "Hypointense channel: Gaussian smoothing of the ADC darkness inside the liver, σ in mm.") var hypointenseAdcSmoothing = 2.5
+  @Option(help: "Hypointense channel: Gaussian smoothing of the ADC darkness inside the liver, σ in mm.") var hypointenseAdcSmoothing = 2.0
   @Option(help: "Hypointense channel: ADC seeds at least this much darker than the parenchyma's median ADC (0.15 = 15 %).")
   var hypointenseAdcContrast = 0.15
   @Option(help: "Hypointense channel: lesion cores (watershed markers) score over this multiple of the seed threshold.")

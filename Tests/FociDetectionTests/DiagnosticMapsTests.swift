@@ -69,7 +69,7 @@ import Testing
     #expect(abs(Self.value(t2Map, at: parenchyma, in: scene)) < 0.05)
     // ADC darkness of that lesion (0.4 under the liver, diluted by the coarse grid and the
     // smoothing), near 0 in the parenchyma, and 0 within the reach of the capsule (half a
-    // 2.8 × 2.8 × 7 mm ADC voxel and σ 2.5 mm: 3 voxels in-plane, 2 slices).
+    // 2.8 × 2.8 × 7 mm ADC voxel and σ 2 mm: 3 voxels in-plane, 2 slices).
     let adcMap = byName["adc_darkness"]!
     #expect(Self.value(adcMap, at: bright.centre, in: scene) > 0.25)
     #expect(abs(Self.value(adcMap, at: parenchyma, in: scene)) < 0.05)
