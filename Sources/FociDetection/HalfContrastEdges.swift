@@ -97,17 +97,13 @@ public enum HalfContrastEdges {
     // Step counts up to `layers` + 1 are told apart; 255 is "not reached".
     let farDepth = UInt8(min(layers + 1, 254))
     guard peeled.count >= minimumVoxels else { return }
-    let (nx, ny, nz) = (dims.x, dims.y, dims.z)
-    let plane = nx * ny
+    let (nx, ny) = (dims.x, dims.y)
     // The 26 neighbours of `n` inside the box (a focus may touch the grid's edge, where the
     // box has no margin).
+    let around = UnsafeMutablePointer<Int>.allocate(capacity: 26)
+    defer { around.deallocate() }
     func neighbours(_ n: Int, _ body: (Int) -> Void) {
-      let (i, j, k) = (n % nx, n / nx % ny, n / plane)
-      for dz in max(-1, -k)...min(1, nz - 1 - k) {
-        for dy in max(-1, -j)...min(1, ny - 1 - j) {
-          for dx in max(-1, -i)...min(1, nx - 1 - i) where dx != 0 || dy != 0 || dz != 0 { body(n + dx + nx * dy + plane * dz) }
-        }
-      }
+      for t in 0..<Neighbours26.list(n, dims: dims, into: around) { body(around[t]) }
     }
     // 0 outside the peeled voxels, 255 not reached yet, else the step count.
     var steps = [UInt8](repeating: 0, count: labels.count)

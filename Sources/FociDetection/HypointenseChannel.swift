@@ -575,11 +575,11 @@ struct HypointenseMaps: Sendable {
       if let median = RobustStatistics.median(of: values), median > 0 {
         let scale = Float(1 / median)
         for n in ratio.indices { ratio[n] = liver[n] != 0 && ratio[n].isFinite ? ratio[n] * scale : 0 }
-        // Smoothed inside the liver without keeping the liver's smoothed weight: this runs
-        // once per study, and the maps after it are the channel's peak of memory.
+        // `darkness(ratio:)`'s arithmetic, written into the liver's smoothed weight instead of
+        // a new array, and the weight not kept: one box-sized array fewer where a study's
+        // memory peaks (reusing `darkness(ratio:)` raised the cohort's peak RSS by 6–10 MB).
         let sigma = settings.adcSmoothingSigmaMM
         let smooth = GaussianSmoothing.smooth(Volume(grid: grid, voxels: ratio), sigmaMM: sigma).voxels
-        // The liver's smoothed weight, then the darkness over it, in one buffer.
         var dark = GaussianSmoothing.smooth(liverWeight, sigmaMM: sigma).voxels
         for n in dark.indices { dark[n] = liver[n] == 0 ? 0 : 1 - smooth[n] / max(dark[n], 1e-3) }
         if let stats = statistics(dark, within: parenchyma) {
@@ -1072,35 +1072,34 @@ struct HypointenseMaps: Sendable {
       let parts = Regions(mask, dims: dims)
       seedUnscored(start: parts.start, voxels: parts.voxels, seed: seedD) { Float(darkness[$0]) }
     }
-    if t2Brightness != nil {
-      if let joint {
-        var jointScore = [Float](repeating: 0, count: count)
-        // Evidence on T2 and on T1 together: each image's score is its share of its own seed
-        // level; their geometric mean over `jointLevel` scores a voxel that is fairly dark on
-        // T1 (off vessels, which are dark on T2) and fairly bright on T2 at once.
-        let level = Float(settings.jointLevel)
-        if level > 0 {
-          var t1 = [Float](repeating: 0, count: count)
-          t1Score(
-            joint.nativeDarkness, joint.venousDarkness, joint.arterialDarkness, seedN: seed(joint.nativeStatistics),
-            seedV: seed(joint.venousStatistics), seedA: seed(joint.arterialStatistics), notVessel: clearlyBright(joint), into: &t1)
-          let t2Seed = Float(max(joint.t2Statistics.threshold(k: k), t2Floor))
-          let (t1Scores, brightness) = (t1, joint.t2Brightness)
-          Self.eachLiverVoxel(liver, writing: &jointScore) { n, jointScore in
-            let b = brightness[n] / t2Seed
-            if b > 0, t1Scores[n] > 0 { jointScore[n] = (b * t1Scores[n]).squareRoot() / level }
-          }
+    // The joint maps exist only with a T2 image.
+    if let joint {
+      var jointScore = [Float](repeating: 0, count: count)
+      // Evidence on T2 and on T1 together: each image's score is its share of its own seed
+      // level; their geometric mean over `jointLevel` scores a voxel that is fairly dark on
+      // T1 (off vessels, which are dark on T2) and fairly bright on T2 at once.
+      let level = Float(settings.jointLevel)
+      if level > 0 {
+        var t1 = [Float](repeating: 0, count: count)
+        t1Score(
+          joint.nativeDarkness, joint.venousDarkness, joint.arterialDarkness, seedN: seed(joint.nativeStatistics),
+          seedV: seed(joint.venousStatistics), seedA: seed(joint.arterialStatistics), notVessel: clearlyBright(joint), into: &t1)
+        let t2Seed = Float(max(joint.t2Statistics.threshold(k: k), t2Floor))
+        let (t1Scores, brightness) = (t1, joint.t2Brightness)
+        Self.eachLiverVoxel(liver, writing: &jointScore) { n, jointScore in
+          let b = brightness[n] / t2Seed
+          if b > 0, t1Scores[n] > 0 { jointScore[n] = (b * t1Scores[n]).squareRoot() / level }
         }
-        if settings.fusedLevel > 0 {
-          fuse(joint, level: Float(settings.fusedLevel * scale), vessel: vessel, excess: excess, into: &jointScore)
-        }
-        if settings.jointAreaLimitVoxels > 0 {
-          var better = score
-          for n in 0..<count where jointScore[n] > better[n] { better[n] = jointScore[n] }
-          combined = better
-        } else {
-          Self.addJointRegions(jointScore, to: &score, dims: dims)
-        }
+      }
+      if settings.fusedLevel > 0 {
+        fuse(joint, level: Float(settings.fusedLevel * scale), vessel: vessel, excess: excess, into: &jointScore)
+      }
+      if settings.jointAreaLimitVoxels > 0 {
+        var better = score
+        for n in 0..<count where jointScore[n] > better[n] { better[n] = jointScore[n] }
+        combined = better
+      } else {
+        Self.addJointRegions(jointScore, to: &score, dims: dims)
       }
     }
     return (score, combined)

@@ -208,6 +208,13 @@ struct Neighbours26 {
       }
       return 26
     }
+    return Self.list(n, dims: dims, into: list)
+  }
+
+  /// `list(_:into:)` by coordinates alone, for any voxel of a grid of `dims` (no per-voxel
+  /// table: for callers visiting a few voxels of a large box).
+  @inline(__always)
+  static func list(_ n: Int, dims: SIMD3<Int>, into list: UnsafeMutablePointer<Int>) -> Int {
     let i = n % dims.x, j = (n / dims.x) % dims.y, k = n / (dims.x * dims.y)
     var found = 0
     for dk in -1...1 where k + dk >= 0 && k + dk < dims.z {

@@ -98,14 +98,21 @@ struct HalfContrastEdgesTests {
     }
   }
 
+  /// Two box lesions (8 and 10 voxels along x, 6 × 4 across) enhancing 400, joined by a line
+  /// of voxels at 180 (over the threshold, under the half level), 16 voxels long.
+  static func bridgedLesions() -> [Float] {
+    var subtraction = [Float](repeating: parenchyma, count: grid.voxelCount)
+    for k in 8..<12 { for j in 20..<26 {
+      for i in 6..<14 { subtraction[grid.offset(i, j, k)] = 400 }
+      for i in 30..<40 { subtraction[grid.offset(i, j, k)] = 400 }
+    } }
+    for i in 14..<30 { subtraction[grid.offset(i, 22, 10)] = 180 }
+    return subtraction
+  }
+
   @Test("two lesions joined by a faint bridge come apart, numbered in raster order")
   func splitsBridges() {
-    var subtraction = [Float](repeating: Self.parenchyma, count: Self.grid.voxelCount)
-    for k in 8..<12 { for j in 20..<26 {
-      for i in 6..<14 { subtraction[Self.grid.offset(i, j, k)] = 400 }
-      for i in 30..<40 { subtraction[Self.grid.offset(i, j, k)] = 400 }
-    } }
-    for i in 14..<30 { subtraction[Self.grid.offset(i, 22, 10)] = 180 }
+    let subtraction = Self.bridgedLesions()
     let joined = Self.foci(subtraction)
     #expect(joined.count == 1)
     let apart = Self.trim(joined, subtraction)
@@ -192,12 +199,7 @@ struct HalfContrastEdgesTests {
     #expect(Self.trim(before, subtraction, neighbourVoxels: 3).labels.labels32 == Self.trim(before, subtraction).labels.labels32)
     // Two lesions joined by a line over the threshold, 16 voxels long: its middle is far from
     // both, but one voxel thick.
-    var bridged = [Float](repeating: Self.parenchyma, count: Self.grid.voxelCount)
-    for k in 8..<12 { for j in 20..<26 {
-      for i in 6..<14 { bridged[Self.grid.offset(i, j, k)] = 400 }
-      for i in 30..<40 { bridged[Self.grid.offset(i, j, k)] = 400 }
-    } }
-    for i in 14..<30 { bridged[Self.grid.offset(i, 22, 10)] = 180 }
+    let bridged = Self.bridgedLesions()
     let joined = Self.foci(bridged)
     #expect(Self.trim(joined, bridged, neighbourVoxels: 3).voxelCounts == [8 * 6 * 4, 10 * 6 * 4])
   }
