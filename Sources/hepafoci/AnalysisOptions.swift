@@ -55,6 +55,9 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "Hypointense channel: passes that take obviously dark voxels out of the liver level, so lesions wider than its window show whole (1 = a single pass).")
   var hypointensePasses = 2
   @Option(
+    help: "Hypointense channel: the exclusion passes take voxels for obviously dark over 3 robust SDs of the liver's darkness or over this darkness where that is higher (0.16 = 16 %; older versions used 0.20).")
+  var hypointenseObviousCap = 0.16
+  @Option(
     help: "Hypointense channel: each exclusion pass also leaves voxels whose unsmoothed native or venous ratio to the level is further from the parenchyma's median than this many robust SDs out of the level (0 = off).")
   var hypointenseOutlierZ = 0.0
   @Option(help: "Hypointense channel: smallest T2 brightness of a seed against the local liver (0.30 = 30 %).") var hypointenseT2Contrast = 0.30
@@ -148,6 +151,7 @@ struct AnalysisOptions: ParsableArguments {
       ("--hypointense-small-score", hypointenseSmallScore, .notNegative), ("--hypointense-joint", hypointenseJoint, .notNegative),
       ("--hypointense-joint-smoothing", hypointenseJointSmoothing, .notNegative),
       ("--hypointense-passes", Double(hypointensePasses), .atLeastOne),
+      ("--hypointense-obvious-cap", hypointenseObviousCap, .positive),
       ("--hypointense-outlier-z", hypointenseOutlierZ, .notNegative),
       ("--hypointense-t2-contrast", hypointenseT2Contrast, .notNegative), ("--hypointense-fused", hypointenseFused, .notNegative),
       ("--hypointense-t2-not-vessel", hypointenseT2NotVessel, .notNegative),
@@ -226,6 +230,7 @@ struct AnalysisOptions: ParsableArguments {
       h.jointSmoothingSigmaMM = hypointenseJointSmoothing
       h.firstOrderLevel = !hypointenseMeanLevel
       h.exclusionPasses = hypointensePasses
+      h.obviousDarknessCap = hypointenseObviousCap
       h.outlierExclusionZ = hypointenseOutlierZ
       h.arterialDarkness = !noHypointenseArterial
       h.fusedLevel = hypointenseFused

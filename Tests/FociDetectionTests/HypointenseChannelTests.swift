@@ -205,6 +205,9 @@ import _FociTestSupport
     #expect(partial.coreSplitRatio == 0 && partial.coreSplitVoxels == 3, "nor split cores")
     #expect(!partial.venousBrightWide, "nor the venous width rule")
     #expect(partial.outlierExclusionZ == 0, "nor outliers left out of the level")
+    #expect(partial.obviousDarknessCap == 0.2, "and obvious darkness capped at twice the contrast floor")
+    let floor = try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"minimumContrast": 0.12}"#.utf8))
+    #expect(floor.obviousDarknessCap == 0.24, "whatever the floor")
     #expect(partial.vesselMaximumRadiusMM == 0, "nor parts too wide for a vessel")
     #expect(throws: DecodingError.self) { try JSONDecoder().decode(HypointenseChannel.self, from: Data(#"{"capsuleMarginVoxels": [1]}"#.utf8)) }
   }
