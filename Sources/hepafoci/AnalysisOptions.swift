@@ -45,6 +45,11 @@ struct AnalysisOptions: ParsableArguments {
   var hypointenseSmallVoxels = 6
   @Option(help: "Hypointense channel: the mean score (darkness as a share of the seed level) a small region needs (see --hypointense-small-voxels).")
   var hypointenseSmallScore = 1.4
+  @Option(
+    help: "Hypointense channel: regions from --hypointense-small-raw-voxels up to --hypointense-min-voxels are also kept when their unsmoothed native darkness averages at least this (0.15 = 15 %; 0 = off).")
+  var hypointenseSmallRawContrast = 0.15
+  @Option(help: "Hypointense channel: the smallest region --hypointense-small-raw-contrast keeps, in voxels.")
+  var hypointenseSmallRawVoxels = 4
   @Flag(help: "Hypointense channel: only regions with a core (see --hypointense-core) are lesions.") var hypointenseCoresOnly = false
   @Option(help: "Hypointense channel with a T2: voxels whose T2 and T1 scores (shares of their seed levels) have a geometric mean over this seed lesions too (0 = off).")
   var hypointenseJoint = 0.5
@@ -148,7 +153,9 @@ struct AnalysisOptions: ParsableArguments {
       ("--hypointense-adc-smoothing", hypointenseAdcSmoothing, .notNegative), ("--hypointense-adc-contrast", hypointenseAdcContrast, .notNegative),
       ("--hypointense-min-voxels", Double(hypointenseMinVoxels), .atLeastOne),
       ("--hypointense-small-voxels", Double(hypointenseSmallVoxels), .notNegative),
-      ("--hypointense-small-score", hypointenseSmallScore, .notNegative), ("--hypointense-joint", hypointenseJoint, .notNegative),
+      ("--hypointense-small-score", hypointenseSmallScore, .notNegative),
+      ("--hypointense-small-raw-contrast", hypointenseSmallRawContrast, .notNegative),
+      ("--hypointense-small-raw-voxels", Double(hypointenseSmallRawVoxels), .atLeastOne), ("--hypointense-joint", hypointenseJoint, .notNegative),
       ("--hypointense-joint-smoothing", hypointenseJointSmoothing, .notNegative),
       ("--hypointense-passes", Double(hypointensePasses), .atLeastOne),
       ("--hypointense-obvious-cap", hypointenseObviousCap, .positive),
@@ -225,6 +232,8 @@ struct AnalysisOptions: ParsableArguments {
       h.minimumVoxels = hypointenseMinVoxels
       h.smallRegionVoxels = hypointenseSmallVoxels
       h.smallRegionMeanScore = hypointenseSmallScore
+      h.smallRegionRawContrast = hypointenseSmallRawContrast
+      h.rawContrastVoxels = hypointenseSmallRawVoxels
       h.markersWithoutCore = !hypointenseCoresOnly
       h.jointLevel = hypointenseJoint
       h.jointSmoothingSigmaMM = hypointenseJointSmoothing

@@ -201,6 +201,7 @@ import _FociTestSupport
     #expect(!partial.adcDarkness && partial.adcSmoothingSigmaMM == HypointenseChannel().adcSmoothingSigmaMM, "nor ADC darkness")
     #expect(!partial.firstOrderLevel, "a file from before the first-order level used the mean")
     #expect(partial.smallRegionVoxels == 0 && partial.smallestRegionVoxels == partial.minimumVoxels, "nor small regions")
+    #expect(partial.smallRegionRawContrast == 0, "nor small regions kept on their unsmoothed darkness")
     #expect(partial.jointWideAreaLesions == 0, "nor joint lesions in wide areas")
     #expect(partial.coreSplitRatio == 0 && partial.coreSplitVoxels == 3, "nor split cores")
     #expect(!partial.venousBrightWide, "nor the venous width rule")
@@ -233,6 +234,32 @@ import _FociTestSupport
     settings.smallRegionVoxels = 5
     settings.smallRegionMeanScore = 2
     #expect(HypointenseMaps.largeOrClear(ids: ids, sizes: sizes, score: score, settings: settings) == [false, true, false, false, true, false])
+  }
+
+  @Test func smallRegionsDarkBeforeSmoothingAreKept() {
+    // Regions 1…4, every score just over the seed level (1.1): 7 voxels whose unsmoothed
+    // darkness averages 0.20, 4 at 0.16, 3 at 0.30 (under the size), 7 at 0.12.
+    let regions: [(size: Int, raw: Float)] = [(7, 0.20), (4, 0.16), (3, 0.30), (7, 0.12)]
+    var ids: [Int32] = [0], raw: [UInt8] = [200]
+    for (r, region) in regions.enumerated() {
+      for v in 0..<region.size {
+        ids.append(Int32(r + 1))
+        // Around the mean (a pair of voxels ±0.04 apart), so only the mean decides.
+        let spread: Float = region.size.isMultiple(of: 2) || v < region.size - 1 ? (v.isMultiple(of: 2) ? 0.04 : -0.04) : 0
+        raw.append(UInt8(((region.raw + spread) * HypointenseMaps.rawDarknessSteps).rounded()))
+      }
+    }
+    let score = [Float](repeating: 1.1, count: ids.count)
+    let sizes = [0] + regions.map(\.size)
+    var settings = HypointenseChannel()
+    #expect(HypointenseMaps.largeOrClear(ids: ids, sizes: sizes, score: score, settings: settings, rawDarkness: raw) == [false, true, true, false, false])
+    #expect(HypointenseMaps.largeOrClear(ids: ids, sizes: sizes, score: score, settings: settings) == [false, false, false, false, false], "without the map, the score decides")
+    settings.rawContrastVoxels = 3
+    settings.smallRegionRawContrast = 0.18
+    #expect(HypointenseMaps.largeOrClear(ids: ids, sizes: sizes, score: score, settings: settings, rawDarkness: raw) == [false, true, false, true, false])
+    settings.smallRegionRawContrast = 0
+    settings.smallRegionVoxels = 0
+    #expect(HypointenseMaps.largeOrClear(ids: ids, sizes: sizes, score: score, settings: settings, rawDarkness: raw) == [false, false, false, false, false], "off")
   }
 
   @Test func aDarkLesionBesideAnEnhancingOneIsALesionOfItsOwn() throws {

@@ -120,13 +120,14 @@ struct AnalyzeCommandTests {
     try expectRejected("split-voxels", "--hypointense-core-split-voxels", "0", saying: "--hypointense-core-split-voxels must be at least 1 (got 0)")
     // The vein test's and the small regions' settings reach lesions.json.
     let custom = try CLI.run(["analyze", dir, "--out", folder.file("veins"), "--hypointense-vessel-venous", "1.1", "--hypointense-vessel-max-voxels", "50", "--hypointense-small-voxels", "7",
-      "--hypointense-joint-wide-lesions", "3", "--hypointense-core-split", "1.5", "--hypointense-outlier-z", "2.5", "--hypointense-obvious-cap", "0.18", "--json"])
+      "--hypointense-joint-wide-lesions", "3", "--hypointense-core-split", "1.5", "--hypointense-outlier-z", "2.5", "--hypointense-obvious-cap", "0.18", "--hypointense-small-raw-contrast", "0.2", "--hypointense-small-raw-voxels", "5", "--json"])
     let document = try JSONSerialization.jsonObject(with: Data(custom.stdout.utf8)) as! [String: Any]
     let channel = ((document["settings"] as! [String: Any])["detection"] as! [String: Any])["hypointense"] as! [String: Any]
     #expect(channel["vesselRegionVenousRatio"] as? Double == 1.1 && channel["vesselRegionMaximumVoxels"] as? Int == 50, "\(channel)")
     #expect(channel["smallRegionVoxels"] as? Int == 7 && channel["smallRegionMeanScore"] as? Double == 1.4, "\(channel)")
     #expect(channel["jointWideAreaLesions"] as? Int == 3 && channel["coreSplitRatio"] as? Double == 1.5, "\(channel)")
     #expect(channel["outlierExclusionZ"] as? Double == 2.5 && channel["obviousDarknessCap"] as? Double == 0.18, "\(channel)")
+    #expect(channel["smallRegionRawContrast"] as? Double == 0.2 && channel["rawContrastVoxels"] as? Int == 5, "\(channel)")
   }
 
   @Test("--debug-maps writes detection's maps in the native geometry with maps.tsv, and changes no lesion")
@@ -180,6 +181,7 @@ struct AnalyzeCommandTests {
       ("--hypointense-vessel-excess", "-1", "not be negative"), ("--hypointense-vessel-radius", "-1", "not be negative"),
       ("--hypointense-core", "0.5", "be at least 1"),
       ("--hypointense-min-voxels", "0", "be at least 1"), ("--hypointense-small-voxels", "-1", "not be negative"),
+      ("--hypointense-small-raw-contrast", "-0.1", "not be negative"), ("--hypointense-small-raw-voxels", "0", "be at least 1"),
       ("--hypointense-joint", "-1", "not be negative"), ("--hypointense-joint-smoothing", "-1", "not be negative"),
       ("--hypointense-passes", "0", "be at least 1"), ("--hypointense-obvious-cap", "0", "be positive"), ("--hypointense-outlier-z", "-1", "not be negative"), ("--hypointense-t2-contrast", "-1", "not be negative"),
       ("--hypointense-fused", "-1", "not be negative"), ("--hypointense-t2-not-vessel", "-1", "not be negative"),
