@@ -55,6 +55,13 @@ extension HypointenseMaps {
       map("native_darkness", "1 − native / the local parenchyma level, smoothed inside the liver (0.1 = 10 % darker)", nativeDarkness),
       map("venous_darkness", "1 − venous / the local parenchyma level, smoothed inside the liver", venousDarkness),
     ]
+    if let rawNativeDarkness {
+      maps.append(
+        map(
+          "native_raw_darkness",
+          "1 − native / the local parenchyma level before any smoothing (in steps of 1/250, from 0): small regions whose mean is over the raw-contrast level are kept",
+          rawNativeDarkness.map { Float($0) / Self.rawDarknessSteps }))
+    }
     if settings.vesselMaximumRadiusMM > 0 {
       maps.append(
         map(

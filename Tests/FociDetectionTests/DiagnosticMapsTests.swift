@@ -30,7 +30,7 @@ import Testing
     let maps = try #require(result.diagnosticMaps)
     #expect(
       maps.map(\.name) == [
-        "subtraction", "arterial_score", "native_darkness", "venous_darkness", "too_wide_for_vessel",
+        "subtraction", "arterial_score", "native_darkness", "venous_darkness", "native_raw_darkness", "too_wide_for_vessel",
         "venous_too_wide_for_vessel", "arterial_darkness", "arterial_too_wide_for_vessel", "t2_brightness", "adc_darkness", "hypointense_score",
         "joint_score",
       ])
@@ -58,6 +58,12 @@ import Testing
     #expect(abs(Self.value(native, at: lone, in: scene) - 0.28) < 0.02)
     #expect(abs(Self.value(venous, at: lone, in: scene) - 0.233) < 0.02)
     #expect(abs(Self.value(native, at: parenchyma, in: scene)) < 0.03)
+    // Before smoothing: the lesion's voxels as dark (the scene's noise aside), the parenchyma
+    // near 0 (negative darkness, brighter voxels, clamps to 0).
+    let raw = byName["native_raw_darkness"]!
+    #expect(abs(Self.value(raw, at: lone, in: scene) - 0.28) < 0.04)
+    #expect(Self.value(raw, at: parenchyma, in: scene) < 0.05)
+    #expect(raw.volume.voxels.allSatisfy { $0 >= 0 })
     // An ordinary dark lesion (darker in the venous phase too) is off vessels by the voxel
     // test: no part of it needs the width rule.
     #expect(byName["too_wide_for_vessel"]!.volume.voxels.allSatisfy { $0 == 0 })

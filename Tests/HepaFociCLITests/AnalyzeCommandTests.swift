@@ -146,8 +146,8 @@ struct AnalyzeCommandTests {
     let files = table.dropFirst().map { String($0[0]) }
     // A venous phase and no T2: the channel's maps without T2 brightness.
     let expected = [
-      "subtraction", "arterial_score", "native_darkness", "venous_darkness", "too_wide_for_vessel", "venous_too_wide_for_vessel",
-      "hypointense_score",
+      "subtraction", "arterial_score", "native_darkness", "venous_darkness", "native_raw_darkness", "too_wide_for_vessel",
+      "venous_too_wide_for_vessel", "hypointense_score",
     ]
     #expect(files == expected.map { $0 + ".nii.gz" })
     for file in files {
