@@ -971,7 +971,8 @@ struct HypointenseMaps: Sendable {
 
   /// Per region id (0, no region, is never kept): whether a region of `sizes[id]` voxels is
   /// kept, at least `minimumVoxels`, or a small region (at least `smallRegionVoxels`) whose
-  /// mean score reaches `smallRegionMeanScore`.
+  /// mean score reaches `smallRegionMeanScore`, or one of at least `rawContrastVoxels` whose
+  /// mean `rawDarkness` (steps of 1/`rawDarknessSteps`) reaches `smallRegionRawContrast`.
   static func largeOrClear<ID: FixedWidthInteger>(
     ids: [ID], sizes: [Int], score: [Float], settings: HypointenseChannel, rawDarkness: [UInt8]? = nil
   ) -> [Bool] {

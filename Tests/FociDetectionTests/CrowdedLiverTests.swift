@@ -1,17 +1,11 @@
-import FociCore
 import FociDetection
-import FociPhantom
 import Testing
 
 @Suite("Detection of small lesions in a liver crowded with lesions")
 struct CrowdedLiverTests {
   @Test("small lesions 16-20 % darker leave the level with the obvious-darkness cap of 0.16, and three of 5-5.5 mm are found (phantom seed 1, study 29)")
   func smallLesionsAmongManyAreFound() throws {
-    var phantom = PhantomSettings()
-    phantom.seed = 1
-    let images = StudyImages.render(StudyDesign.draw(settings: phantom, index: 28))
-    func float(_ modality: Modality) -> Volume<Float> { images.floatImage(modality)! }
-    let truth = images.lesionLabels.labels32
+    let study = PhantomStudyDetection(index: 28)
     /// The ids of lesions 41, 42 and 44 (5.1, 5.5 and 5.0 mm; 18–30 % darker natively, bright
     /// on T2) that foci cover for at least half their voxels, with the given cap.
     func found(cap: Double) throws -> [UInt32] {
@@ -19,16 +13,9 @@ struct CrowdedLiverTests {
       settings.hypointense?.obviousDarknessCap = cap
       // The cap alone: small regions kept on their unsmoothed darkness find some of these too.
       settings.hypointense?.smallRegionRawContrast = 0
-      let result = try FocusDetection.detect(
-        native: float(.native), arterial: float(.arterial), liverMask: images.liverMask, venous: float(.venous), t2: float(.t2),
-        adc: float(.adc), settings: settings)
-      let foci = result.foci.labels.labels32
+      let foci = try study.detect(settings).foci.labels.labels32
       return [41, 42, 44].filter { id in
-        var inside = 0, covered = 0
-        for n in truth.indices where truth[n] == id {
-          inside += 1
-          if foci[n] != 0 { covered += 1 }
-        }
+        let (inside, covered, _) = study.coverage(of: id, by: foci)
         return inside > 0 && 2 * covered >= inside
       }
     }
