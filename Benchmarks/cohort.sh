@@ -18,7 +18,10 @@ decoded=$("$venv/bin/python" "$root/Benchmarks/peers/decoded_bytes.py" "$cohort/
 measure() { /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || { cat "$work/stderr.txt" >&2; exit 1; }; cat "$work/time.txt"; }
 
 rm -rf "$work/out-1" "$work/out-2" "$work/sitk"
-read -r t1 m1 < <(measure "$hepafoci" cohort "$cohort/manifest.tsv" --out "$work/out-1" --jobs 1 --quiet)
+# With stage times on (one clock read per stage, far below the noise), the run at one job also
+# says what reading the inputs costs: the ceiling of any pipeline that reads them this way.
+read -r t1 m1 < <(HEPAFOCI_STAGE_TIMES=1 measure "$hepafoci" cohort "$cohort/manifest.tsv" --out "$work/out-1" --jobs 1 --quiet)
+read_cpu=$(awk '$1 == "stage" && $2 == "study.read" { s += $5 } END { print s / 1000 }' "$work/stderr.txt")
 read -r t2 m2 < <(measure "$hepafoci" cohort "$cohort/manifest.tsv" --out "$work/out-2" --jobs 2 --quiet)
 read -r ts ms < <(measure "$venv/bin/python" "$root/Benchmarks/peers/cohort_reference.py" "$cohort" "$work/sitk")
 
@@ -31,5 +34,11 @@ printf '%-34s %9.1f %12.3f %12.0f\n' "hepafoci cohort --jobs 2" "$t2" "$r2" "$(e
 printf '%-34s %9.1f %12.3f %12.0f\n' "SimpleITK reference, one process" "$ts" "$rs" "$(echo "$ms / 1024" | bc -l)"
 printf 'ratio to SimpleITK: %.2fx at --jobs 1, %.2fx at --jobs 2; scaling 1 -> 2 jobs %.2fx\n' \
   "$(echo "$r1 / $rs" | bc -l)" "$(echo "$r2 / $rs" | bc -l)" "$(echo "$r2 / $r1" | bc -l)"
+# 2 cores busy with nothing but reading: the most studies/s anything reading them can reach.
+ceiling=$(echo "2 * $studies / $read_cpu" | bc -l)
+printf 'reading the inputs alone: %.3f core-s per study (%.1f %% of the --jobs 1 run), at most %.1f studies/s on 2 cores = %.2fx SimpleITK\n' \
+  "$(echo "$read_cpu / $studies" | bc -l)" "$(echo "100 * $read_cpu / $t1" | bc -l)" "$ceiling" "$(echo "$ceiling / $rs" | bc -l)"
+printf 'at 5x SimpleITK on 2 cores a study may take %.3f core-s, %.3f of them past reading\n' \
+  "$(echo "2 / (5 * $rs)" | bc -l)" "$(echo "2 / (5 * $rs) - $read_cpu / $studies" | bc -l)"
 printf 'peak memory per concurrent study at --jobs 2: %.0f MB = %.2fx its decoded inputs (%.0f MB)\n' \
   "$(echo "$m2 / 2 / 1024" | bc -l)" "$(echo "$m2 * 1024 / 2 / $decoded" | bc -l)" "$(echo "$decoded / 1048576" | bc -l)"
