@@ -90,6 +90,10 @@ struct AnalysisOptions: ParsableArguments {
   var hypointenseVesselT2 = 0.85
   @Option(help: "Hypointense channel: regions of more voxels than this are never taken for veins (see --hypointense-vessel-venous).")
   var hypointenseVesselMaxVoxels = 1000
+  @Option(help: "Hypointense channel: a region at least --hypointense-vessel-lesion-radius thick is not a vein when its venous excess (median venous ratio - 1) is under this share of its T2 deficit (1 - median T2 ratio) (0 = off).")
+  var hypointenseVesselVenousShare = 0.15
+  @Option(help: "Hypointense channel: the thickness, in mm, from which --hypointense-vessel-venous-share applies (the radius of a tube of the region's volume as long as its bounding box's diagonal).")
+  var hypointenseVesselLesionRadius = 3.5
   @Option(help: "Hypointense channel: a region with at least this share of its voxels within the capsule margin is partial volume at the liver's edge and dropped (0 = off).")
   var hypointenseCapsuleBand = 0.9
   @Flag(help: "Hypointense channel: leave the arterial channel's foci out of the region vein test (see --hypointense-vessel-venous).")
@@ -170,6 +174,8 @@ struct AnalysisOptions: ParsableArguments {
       ("--hypointense-neighbour-focus", Double(hypointenseNeighbourFocus), .atLeastOne),
       ("--hypointense-vessel-venous", hypointenseVesselVenous, .notNegative), ("--hypointense-vessel-t2", hypointenseVesselT2, .notNegative),
       ("--hypointense-vessel-max-voxels", Double(hypointenseVesselMaxVoxels), .notNegative),
+      ("--hypointense-vessel-venous-share", hypointenseVesselVenousShare, .notNegative),
+      ("--hypointense-vessel-lesion-radius", hypointenseVesselLesionRadius, .notNegative),
       ("--hypointense-capsule-band", hypointenseCapsuleBand, .unitInterval),
       ("--max-shift", maxShift, .positive), ("--min-peak", minPeak, .unitInterval), ("--signal-cutoff", signalCutoff, .positive),
       ("--avascular-k", avascularK, .positive), ("--small-diameter", smallDiameter, .notNegative),
@@ -253,6 +259,8 @@ struct AnalysisOptions: ParsableArguments {
       h.vesselRegionVenousRatio = hypointenseVesselVenous
       h.vesselRegionT2Ratio = hypointenseVesselT2
       h.vesselRegionMaximumVoxels = hypointenseVesselMaxVoxels
+      h.vesselRegionVenousShare = hypointenseVesselVenousShare
+      h.vesselRegionLesionRadiusMM = hypointenseVesselLesionRadius
       h.capsuleBandShare = hypointenseCapsuleBand
       h.vesselRegionArterialFoci = !noHypointenseVeinFoci
       h.halfContrastLayers = halfContrastLayers

@@ -202,6 +202,7 @@ import _FociTestSupport
     #expect(!partial.firstOrderLevel, "a file from before the first-order level used the mean")
     #expect(partial.smallRegionVoxels == 0 && partial.smallestRegionVoxels == partial.minimumVoxels, "nor small regions")
     #expect(partial.smallRegionRawContrast == 0, "nor small regions kept on their unsmoothed darkness")
+    #expect(partial.vesselRegionVenousShare == 0, "nor thick regions spared the vein test for too little venous excess")
     #expect(partial.jointWideAreaLesions == 0, "nor joint lesions in wide areas")
     #expect(partial.coreSplitRatio == 0 && partial.coreSplitVoxels == 3, "nor split cores")
     #expect(!partial.venousBrightWide, "nor the venous width rule")
@@ -534,6 +535,38 @@ import _FociTestSupport
     let withArterial = HypointenseMaps.dropVessels(
       regions, venousRatio: venous, t2Ratio: t2, dims: dims, venousAtLeast: 1, t2AtMost: 0.85, maximumVoxels: 8, arterialRatio: arterial)
     #expect(withArterial == mask([1...5, 8...12, 15...19, 29...38]))
+  }
+
+  @Test func aThickRegionWithLittleVenousExcessForItsT2DeficitIsNoVein() {
+    // At 1.4 × 1.4 × 3.5 mm, on a 24 × 24 × 8 box: a block of 8 × 8 × 3 voxels (tube radius
+    // √(1317 mm³ / (π · 19.0 mm)) = 4.7 mm) and a row of 15 voxels (1.2 mm), both venous 1.04
+    // and T2 0.64 (excess 0.04, under 0.15 of the deficit 0.36), and a second block with
+    // venous 1.2 (excess 0.2, over it): all veins for the test without the share.
+    let dims = SIMD3(24, 24, 8), spacing = SIMD3(1.4, 1.4, 3.5)
+    let count = dims.x * dims.y * dims.z
+    var regions = [UInt8](repeating: 0, count: count)
+    var venous = [Float](repeating: 1, count: count), t2 = venous
+    func paint(_ x: ClosedRange<Int>, _ y: ClosedRange<Int>, _ z: ClosedRange<Int>, venous v: Float) {
+      for k in z { for j in y { for i in x {
+        let n = i + dims.x * (j + dims.y * k)
+        (regions[n], venous[n], t2[n]) = (1, v, 0.64)
+      } } }
+    }
+    paint(1...8, 1...8, 1...3, venous: 1.04)
+    paint(4...18, 20...20, 6...6, venous: 1.04)
+    paint(13...20, 1...8, 1...3, venous: 1.2)
+    let found = HypointenseMaps.Regions(regions, dims: dims)
+    let ids = (0..<3).map { c in found.ids[[1 + dims.x * (1 + dims.y), 4 + dims.x * (20 + dims.y * 6), 13 + dims.x * (1 + dims.y)][c]] }
+    #expect(abs(found.tubeRadiusMM(of: Int(ids[0]) - 1, spacingMM: spacing) - 4.70) < 0.01)
+    #expect(abs(found.tubeRadiusMM(of: Int(ids[1]) - 1, spacingMM: spacing) - 1.24) < 0.01)
+    func veins(share: Float) -> [Bool] {
+      let vein = HypointenseMaps.veins(
+        found, venousRatio: venous, t2Ratio: t2, venousAtLeast: 1, t2AtMost: 0.85, maximumVoxels: 1000, venousShare: share,
+        lesionRadiusMM: 3.5, spacingMM: spacing)
+      return ids.map { vein[Int($0)] }
+    }
+    #expect(veins(share: 0) == [true, true, true])
+    #expect(veins(share: 0.15) == [false, true, true], "the thick block with too little excess is no vein; the row and the bright block are")
   }
 
   @Test func aVeinTheSubtractionPassesIsNoFocus() throws {

@@ -120,7 +120,8 @@ struct AnalyzeCommandTests {
     try expectRejected("split-voxels", "--hypointense-core-split-voxels", "0", saying: "--hypointense-core-split-voxels must be at least 1 (got 0)")
     // The vein test's and the small regions' settings reach lesions.json.
     let custom = try CLI.run(["analyze", dir, "--out", folder.file("veins"), "--hypointense-vessel-venous", "1.1", "--hypointense-vessel-max-voxels", "50", "--hypointense-small-voxels", "7",
-      "--hypointense-joint-wide-lesions", "3", "--hypointense-core-split", "1.5", "--hypointense-outlier-z", "2.5", "--hypointense-obvious-cap", "0.18", "--hypointense-small-raw-contrast", "0.2", "--hypointense-small-raw-voxels", "5", "--json"])
+      "--hypointense-joint-wide-lesions", "3", "--hypointense-core-split", "1.5", "--hypointense-outlier-z", "2.5", "--hypointense-obvious-cap", "0.18", "--hypointense-small-raw-contrast", "0.2", "--hypointense-small-raw-voxels", "5",
+      "--hypointense-vessel-venous-share", "0.3", "--hypointense-vessel-lesion-radius", "5", "--json"])
     let document = try JSONSerialization.jsonObject(with: Data(custom.stdout.utf8)) as! [String: Any]
     let channel = ((document["settings"] as! [String: Any])["detection"] as! [String: Any])["hypointense"] as! [String: Any]
     #expect(channel["vesselRegionVenousRatio"] as? Double == 1.1 && channel["vesselRegionMaximumVoxels"] as? Int == 50, "\(channel)")
@@ -128,6 +129,7 @@ struct AnalyzeCommandTests {
     #expect(channel["jointWideAreaLesions"] as? Int == 3 && channel["coreSplitRatio"] as? Double == 1.5, "\(channel)")
     #expect(channel["outlierExclusionZ"] as? Double == 2.5 && channel["obviousDarknessCap"] as? Double == 0.18, "\(channel)")
     #expect(channel["smallRegionRawContrast"] as? Double == 0.2 && channel["rawContrastVoxels"] as? Int == 5, "\(channel)")
+    #expect(channel["vesselRegionVenousShare"] as? Double == 0.3 && channel["vesselRegionLesionRadiusMM"] as? Double == 5, "\(channel)")
   }
 
   @Test("--debug-maps writes detection's maps in the native geometry with maps.tsv, and changes no lesion")
@@ -187,6 +189,7 @@ struct AnalyzeCommandTests {
       ("--hypointense-fused", "-1", "not be negative"), ("--hypointense-t2-not-vessel", "-1", "not be negative"),
       ("--hypointense-joint-area", "-1", "not be negative"), ("--hypointense-neighbour-focus", "0", "be at least 1"),
       ("--hypointense-vessel-venous", "-1", "not be negative"), ("--hypointense-vessel-max-voxels", "-1", "not be negative"),
+      ("--hypointense-vessel-venous-share", "-0.1", "not be negative"), ("--hypointense-vessel-lesion-radius", "-1", "not be negative"),
       ("--max-shift", "0", "be positive"), ("--min-peak", "1.5", "be within 0...1"), ("--signal-cutoff", "0", "be positive"),
       ("--avascular-k", "-3", "be positive"), ("--small-diameter", "-5", "not be negative"),
       ("--blood-products-share", "2", "be within 0...1"), ("--irregular-roughness", "0", "be positive"),
