@@ -92,6 +92,10 @@ struct AnalysisOptions: ParsableArguments {
   var hypointenseVesselMaxVoxels = 1000
   @Option(help: "Hypointense channel: a region at least --hypointense-vessel-lesion-radius thick is not a vein when its venous excess (median venous ratio - 1) is under this share of its T2 deficit (1 - median T2 ratio) (0 = off).")
   var hypointenseVesselVenousShare = 0.15
+  @Option(help: "Hypointense channel: a joint-pass lesion a plain lesion comes within a voxel of is kept, without its voxels that near, when at least this share of its voxels lie farther (0 = never).")
+  var hypointenseJointApartShare = 0.7
+  @Option(help: "Hypointense channel: the fewest voxels that must lie apart for --hypointense-joint-apart-share.")
+  var hypointenseJointApartVoxels = 8
   @Option(help: "Hypointense channel: the thickness, in mm, from which --hypointense-vessel-venous-share applies (the radius of a tube of the region's volume as long as its bounding box's diagonal).")
   var hypointenseVesselLesionRadius = 3.5
   @Option(help: "Hypointense channel: a region with at least this share of its voxels within the capsule margin is partial volume at the liver's edge and dropped (0 = off).")
@@ -176,6 +180,8 @@ struct AnalysisOptions: ParsableArguments {
       ("--hypointense-vessel-max-voxels", Double(hypointenseVesselMaxVoxels), .notNegative),
       ("--hypointense-vessel-venous-share", hypointenseVesselVenousShare, .notNegative),
       ("--hypointense-vessel-lesion-radius", hypointenseVesselLesionRadius, .notNegative),
+      ("--hypointense-joint-apart-share", hypointenseJointApartShare, .unitInterval),
+      ("--hypointense-joint-apart-voxels", Double(hypointenseJointApartVoxels), .atLeastOne),
       ("--hypointense-capsule-band", hypointenseCapsuleBand, .unitInterval),
       ("--max-shift", maxShift, .positive), ("--min-peak", minPeak, .unitInterval), ("--signal-cutoff", signalCutoff, .positive),
       ("--avascular-k", avascularK, .positive), ("--small-diameter", smallDiameter, .notNegative),
@@ -261,6 +267,8 @@ struct AnalysisOptions: ParsableArguments {
       h.vesselRegionMaximumVoxels = hypointenseVesselMaxVoxels
       h.vesselRegionVenousShare = hypointenseVesselVenousShare
       h.vesselRegionLesionRadiusMM = hypointenseVesselLesionRadius
+      h.jointApartShare = hypointenseJointApartShare
+      h.jointApartVoxels = hypointenseJointApartVoxels
       h.capsuleBandShare = hypointenseCapsuleBand
       h.vesselRegionArterialFoci = !noHypointenseVeinFoci
       h.halfContrastLayers = halfContrastLayers

@@ -203,6 +203,7 @@ import _FociTestSupport
     #expect(partial.smallRegionVoxels == 0 && partial.smallestRegionVoxels == partial.minimumVoxels, "nor small regions")
     #expect(partial.smallRegionRawContrast == 0, "nor small regions kept on their unsmoothed darkness")
     #expect(partial.vesselRegionVenousShare == 0, "nor thick regions spared the vein test for too little venous excess")
+    #expect(partial.jointApartShare == 0, "nor joint lesions kept apart from plain ones they come near")
     #expect(partial.jointWideAreaLesions == 0, "nor joint lesions in wide areas")
     #expect(partial.coreSplitRatio == 0 && partial.coreSplitVoxels == 3, "nor split cores")
     #expect(!partial.venousBrightWide, "nor the venous width rule")
@@ -615,6 +616,24 @@ import _FociTestSupport
     var wide: [UInt8]? = mask([2...4])
     HypointenseMaps.addJointPass(joint, combined: combined, to: &wide, dims: dims, areaLimit: 6)
     #expect(wide == mask([2...4, 9...10, 14...17]))
+  }
+
+  @Test func aJointLesionMostlyApartFromAPlainOneIsKeptWithoutItsNearVoxels() {
+    // A row of 30 voxels: plain lesions at 2–4 and 25–27; joint lesions at 5–14 (one voxel
+    // within a voxel of the plain one: 9 of 10 apart) and 21–24 (3 of 4 apart). One area.
+    let dims = SIMD3(30, 1, 1)
+    func mask(_ ranges: [ClosedRange<Int>]) -> [UInt8] { (0..<30).map { n in ranges.contains { $0.contains(n) } ? 1 : 0 } }
+    let joint = mask([5...14, 21...24])
+    let combined = [Float](repeating: 1.5, count: 30)
+    func pass(share: Double, voxels: Int) -> [UInt8]? {
+      var plain: [UInt8]? = mask([2...4, 25...27])
+      HypointenseMaps.addJointPass(joint, combined: combined, to: &plain, dims: dims, areaLimit: 100, apartShare: share, apartVoxels: voxels)
+      return plain
+    }
+    #expect(pass(share: 0, voxels: 1) == mask([2...4, 25...27]), "off: both touch, both go")
+    #expect(pass(share: 0.7, voxels: 8) == mask([2...4, 6...14, 25...27]), "kept a voxel apart; the short one has 3 voxels apart, under 8")
+    #expect(pass(share: 0.7, voxels: 3) == mask([2...4, 6...14, 21...23, 25...27]))
+    #expect(pass(share: 0.95, voxels: 1) == mask([2...4, 25...27]), "9 of 10 apart is under 0.95")
   }
 
   @Test func aWideAreaKeepsItsJointLesionsOnlyWhenFew() {

@@ -1,0 +1,21 @@
+import FociDetection
+import Testing
+
+@Suite("Detection of a small lesion whose joint-pass region grazes a plain region")
+struct GrazingNeighbourTests {
+  @Test("an 8.1 mm lesion (native 0.82, arterial 0.63, T2 1.63) found by the joint pass, 6 of whose 89 voxels come within a voxel of a plain region, is kept apart from it (phantom seed 1, study 11, lesion 58)")
+  func keptApart() throws {
+    let study = PhantomStudyDetection(index: 10)
+    /// Lesion 58's voxels, how many foci cover, and whether one focus covers them all.
+    func coverage(apartShare: Double) throws -> (inside: Int, covered: Int, pieces: Int) {
+      var settings = DetectionSettings()
+      settings.hypointense?.jointApartShare = apartShare
+      let (inside, covered, pieces) = study.coverage(of: 58, by: try study.detect(settings).foci.labels.labels32)
+      return (inside, covered, pieces.count)
+    }
+    // Off: the joint lesion is dropped whole for the few voxels near the plain region.
+    #expect(try coverage(apartShare: 0).covered == 0)
+    let kept = try coverage(apartShare: HypointenseChannel().jointApartShare)
+    #expect(kept.covered >= kept.inside * 8 / 10 && kept.pieces == 1, "\(kept)")
+  }
+}
