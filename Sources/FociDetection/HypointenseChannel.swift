@@ -926,8 +926,8 @@ struct HypointenseMaps: Sendable {
     }
 
     /// The radius of a tube as long as region `c`'s bounding box is across (its diagonal) and
-    /// of the region's volume, in mm: about a vessel segment's radius, and for a compact
-    /// region a little under half its width.
+    /// of the region's volume, in mm: about a vessel segment's radius, and for a ball about a
+    /// third of its diameter.
     func tubeRadiusMM(of c: Int, spacingMM: SIMD3<Double>) -> Double {
       let dims = labels.grid.dims
       var lo = SIMD3<Int>(repeating: .max), hi = SIMD3<Int>(repeating: .min)
