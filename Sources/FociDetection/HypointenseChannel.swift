@@ -967,7 +967,7 @@ struct HypointenseMaps: Sendable {
   /// median venous ratio of at least `venousAtLeast` and a median T2 ratio of at most
   /// `t2AtMost` (see `HypointenseChannel.vesselRegionVenousRatio`), and, given
   /// `arterialRatio`, a median arterial ratio under 1; never a region with a voxel in a part
-  /// `tooWide` for a vessel, nor one with a tube radius (`tubeRadiiMM`) of at least
+  /// `tooWide` for a vessel, nor one with a tube radius (`Regions.tubeRadiusMM`) of at least
   /// `lesionRadiusMM` whose venous excess is under `venousShare` of its T2 deficit (see
   /// `HypointenseChannel.vesselRegionVenousShare`; 0 = no such exception).
   static func veins(
