@@ -8,9 +8,7 @@ struct GrazingNeighbourTests {
     let study = PhantomStudyDetection(index: 10)
     /// Lesion 58's voxels, how many foci cover, and whether one focus covers them all.
     func coverage(apartShare: Double) throws -> (inside: Int, covered: Int, pieces: Int) {
-      var settings = DetectionSettings()
-      settings.hypointense?.jointApartShare = apartShare
-      let (inside, covered, pieces) = study.coverage(of: 58, by: try study.detect(settings).foci.labels.labels32)
+      let (inside, covered, pieces) = try study.coverage(of: 58) { $0.jointApartShare = apartShare }
       return (inside, covered, pieces.count)
     }
     // Off: the joint lesion is dropped whole for the few voxels near the plain region.

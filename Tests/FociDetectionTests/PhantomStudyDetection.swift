@@ -26,6 +26,22 @@ struct PhantomStudyDetection {
       adc: adc ? image(.adc) : nil, settings: settings)
   }
 
+  /// True lesion `id`'s coverage (as `coverage(of:by:)`) by the foci detected with the default
+  /// settings, the second channel's changed by `adjust`.
+  func coverage(
+    of id: UInt32, adjusting adjust: (inout HypointenseChannel) -> Void
+  ) throws -> (inside: Int, covered: Int, pieces: Set<UInt32>) {
+    var settings = DetectionSettings()
+    adjust(&settings.hypointense!)
+    return coverage(of: id, by: try detect(settings).foci.labels.labels32)
+  }
+
+  /// The share of true lesion `id`'s voxels those foci cover (0 for an empty lesion).
+  func coveredShare(of id: UInt32, adjusting adjust: (inout HypointenseChannel) -> Void) throws -> Double {
+    let (inside, covered, _) = try coverage(of: id, adjusting: adjust)
+    return inside > 0 ? Double(covered) / Double(inside) : 0
+  }
+
   /// True lesion `id`'s voxel count, how many of them `foci` cover, and the foci covering them.
   func coverage(of id: UInt32, by foci: [UInt32]) -> (inside: Int, covered: Int, pieces: Set<UInt32>) {
     var inside = 0, covered = 0

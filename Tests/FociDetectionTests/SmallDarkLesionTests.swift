@@ -8,10 +8,7 @@ struct SmallDarkLesionTests {
     let study = PhantomStudyDetection(index: 70)
     /// The share of lesion 48's voxels that foci cover, with the given raw-contrast level.
     func covered(rawContrast: Double) throws -> Double {
-      var settings = DetectionSettings()
-      settings.hypointense?.smallRegionRawContrast = rawContrast
-      let (inside, covered, _) = study.coverage(of: 48, by: try study.detect(settings).foci.labels.labels32)
-      return inside > 0 ? Double(covered) / Double(inside) : 0
+      try study.coveredShare(of: 48) { $0.smallRegionRawContrast = rawContrast }
     }
     // Under the 10 voxels kept by size and the mean score of 1.4 kept by score: lost.
     #expect(try covered(rawContrast: 0) == 0)

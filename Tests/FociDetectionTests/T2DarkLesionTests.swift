@@ -8,10 +8,7 @@ struct T2DarkLesionTests {
     let study = PhantomStudyDetection(index: 86)
     /// The share of lesion 13's voxels that foci cover, with the given venous share.
     func covered(venousShare: Double) throws -> Double {
-      var settings = DetectionSettings()
-      settings.hypointense?.vesselRegionVenousShare = venousShare
-      let (inside, covered, _) = study.coverage(of: 13, by: try study.detect(settings).foci.labels.labels32)
-      return inside > 0 ? Double(covered) / Double(inside) : 0
+      try study.coveredShare(of: 13) { $0.vesselRegionVenousShare = venousShare }
     }
     // Venous 1.04 over the bound of 1.0, T2 under 0.85, 380 voxels under 1000: a vein, dropped.
     #expect(try covered(venousShare: 0) == 0)
