@@ -66,6 +66,11 @@ struct AnalysisOptions: ParsableArguments {
     help: "Hypointense channel: each exclusion pass also leaves voxels whose unsmoothed native or venous ratio to the level is further from the parenchyma's median than this many robust SDs out of the level (0 = off).")
   var hypointenseOutlierZ = 0.0
   @Option(help: "Hypointense channel: smallest T2 brightness of a seed against the local liver (0.30 = 30 %).") var hypointenseT2Contrast = 0.30
+  @Option(
+    help: "Hypointense channel with a T2: T2 gets a level of its own, without the voxels brighter on T2 than 3 robust SDs over the parenchyma's brightness or this brightness where that is lower (0.16 = 16 %; 0 = T2 against the T1 phases' reference, as versions before 2026-12-01 did).")
+  var hypointenseT2LevelCap = 0.16
+  @Option(help: "Hypointense channel with a T2: the least brightness --hypointense-t2-level-cap leaves out, so that a coil field's shading stays in T2's reference (0.10 = 10 %).")
+  var hypointenseT2LevelFloor = 0.10
   @Flag(help: "Hypointense channel: leave arterial-phase darkness out of the joint scores (as versions before 2026-11-30 did).")
   var noHypointenseArterial = false
   @Option(help: "Hypointense channel with a T2: voxels whose fused score (robust z-scores of T2 brightness and native and arterial darkness, summed over the root of their number) is over this level seed lesions too (0 = off).")
@@ -75,7 +80,7 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "Hypointense channel with a T2: the joint and fused scores find lesions in a pass of their own, kept clear of the plain pass's lesions and in areas of at most this many voxels (0 = merged into the plain score where no plain voxel passes).")
   var hypointenseJointArea = 5000
   @Option(help: "Hypointense channel with a T2: in an area over --hypointense-joint-area, the joint pass's lesions clear of the plain pass's are kept when the area holds at most this many (0 = none kept).")
-  var hypointenseJointWideLesions = 2
+  var hypointenseJointWideLesions = 4
   @Option(help: "Hypointense channel: a lesion core holding peaks that each rise this factor over the level where they part is split into one watershed marker per peak (0 = off).")
   var hypointenseCoreSplit = 1.25
   @Option(help: "Hypointense channel: the fewest voxels a peak holds where it parts, to split a core (see --hypointense-core-split).")
@@ -169,6 +174,8 @@ struct AnalysisOptions: ParsableArguments {
       ("--hypointense-obvious-cap", hypointenseObviousCap, .positive),
       ("--hypointense-outlier-z", hypointenseOutlierZ, .notNegative),
       ("--hypointense-t2-contrast", hypointenseT2Contrast, .notNegative), ("--hypointense-fused", hypointenseFused, .notNegative),
+      ("--hypointense-t2-level-cap", hypointenseT2LevelCap, .notNegative),
+      ("--hypointense-t2-level-floor", hypointenseT2LevelFloor, .notNegative),
       ("--hypointense-t2-not-vessel", hypointenseT2NotVessel, .notNegative),
       ("--hypointense-joint-area", Double(hypointenseJointArea), .notNegative),
       ("--hypointense-joint-wide-lesions", Double(hypointenseJointWideLesions), .notNegative),
@@ -273,6 +280,8 @@ struct AnalysisOptions: ParsableArguments {
       h.vesselRegionArterialFoci = !noHypointenseVeinFoci
       h.halfContrastLayers = halfContrastLayers
       h.minimumT2Contrast = hypointenseT2Contrast
+      h.t2LevelCap = hypointenseT2LevelCap
+      h.t2LevelFloor = hypointenseT2LevelFloor
       s.detection.hypointense = h
     }
     s.signalCutoff = signalCutoff

@@ -204,6 +204,7 @@ import _FociTestSupport
     #expect(partial.smallRegionRawContrast == 0, "nor small regions kept on their unsmoothed darkness")
     #expect(partial.vesselRegionVenousShare == 0, "nor thick regions spared the vein test for too little venous excess")
     #expect(partial.jointApartShare == 0, "nor joint lesions kept apart from plain ones they come near")
+    #expect(partial.t2LevelCap == 0 && partial.t2LevelFloor == HypointenseChannel().t2LevelFloor, "nor T2's own level")
     #expect(partial.jointWideAreaLesions == 0, "nor joint lesions in wide areas")
     #expect(partial.coreSplitRatio == 0 && partial.coreSplitVoxels == 3, "nor split cores")
     #expect(!partial.venousBrightWide, "nor the venous width rule")
@@ -720,6 +721,40 @@ import _FociTestSupport
     } } }
     clean.sort()
     return try #require(clean.isEmpty ? nil : clean[clean.count / 2])
+  }
+
+  /// The median T2 ratio to the level over the parenchyma within 3 mm of (67, 88, 42) mm, 10 mm
+  /// from a lesion of 22 mm radius that is as bright as the liver on T1 and `signal` on T2 (the
+  /// liver 100), with T2's own level capped at `cap` (0 = off).
+  static func t2RatioBesideAT2OnlyLesion(signal: Float, cap: Double) throws -> Float {
+    let scene = Scene()
+    let t2 = Scene.t2(lesion: SIMD3(67, 56, 42), radius: 22, signal: signal)
+    var channel = HypointenseChannel()
+    channel.t2LevelCap = cap
+    let maps = try #require(
+      HypointenseMaps(
+        native: scene.native, venous: scene.venous, t2: t2, liverMask: scene.liver,
+        arterialCandidates: [UInt8](repeating: 0, count: scene.grid.voxelCount), settings: channel))
+    let ratio = try #require(maps.t2Ratio)
+    var near: [Float] = []
+    for k in 0..<maps.dims.z { for j in 0..<maps.dims.y { for i in 0..<maps.dims.x {
+      let p = SIMD3(Double(maps.lower.x + i), Double(maps.lower.y + j), Double(maps.lower.z + k)) * scene.grid.spacingMM
+      let b = i + maps.dims.x * (j + maps.dims.y * k)
+      if maps.liver[b] != 0 && ((p - SIMD3(67, 88, 42)) * (p - SIMD3(67, 88, 42))).sum() <= 9 { near.append(ratio[b]) }
+    } } }
+    near.sort()
+    return try #require(near.isEmpty ? nil : near[near.count / 2])
+  }
+
+  @Test func t2sOwnLevelLeavesT2OnlyLesionsOutOfIt() throws {
+    // On the T1 phases' reference the lesion (iso on T1, 2.5× on T2) lifts T2's level beside
+    // it, and the liver there reads darker than it does without the lesion; on T2's own level
+    // it reads as it does without the lesion.
+    let cap = HypointenseChannel().t2LevelCap
+    let onT1 = try Self.t2RatioBesideAT2OnlyLesion(signal: 250, cap: 0) / Self.t2RatioBesideAT2OnlyLesion(signal: 100, cap: 0)
+    let own = try Self.t2RatioBesideAT2OnlyLesion(signal: 250, cap: cap) / Self.t2RatioBesideAT2OnlyLesion(signal: 100, cap: cap)
+    #expect(onT1 < 0.95, "\(onT1)")
+    #expect(abs(own - 1) < 0.015, "\(own)")
   }
 
   @Test func outliersLeftOutOfTheLevelKeepItOnTheParenchyma() throws {
