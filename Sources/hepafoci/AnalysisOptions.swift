@@ -98,7 +98,7 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "Hypointense channel: a region at least --hypointense-vessel-lesion-radius thick is not a vein when its venous excess (median venous ratio - 1) is under this share of its T2 deficit (1 - median T2 ratio) (0 = off).")
   var hypointenseVesselVenousShare = 0.15
   @Option(help: "Hypointense channel: a joint-pass lesion a plain lesion comes within a voxel of is kept, without its voxels that near, when at least this share of its voxels lie farther (0 = never).")
-  var hypointenseJointApartShare = 0.7
+  var hypointenseJointApartShare = 0.6
   @Option(help: "Hypointense channel: the fewest voxels that must lie apart for --hypointense-joint-apart-share.")
   var hypointenseJointApartVoxels = 8
   @Option(help: "Hypointense channel: the thickness, in mm, from which --hypointense-vessel-venous-share applies (the radius of a tube of the region's volume as long as its bounding box's diagonal).")

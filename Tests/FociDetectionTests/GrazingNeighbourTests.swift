@@ -25,4 +25,12 @@ struct GrazingNeighbourTests {
     let (_, covered, pieces) = try study.coverage(of: 58) { _ in }
     #expect(covered > 0 && pieces.count == 1, "with the defaults: \(covered) voxels in \(pieces)")
   }
+
+  @Test("a 6.5 mm lesion (T2 2.8) beside a 59 mm one, 23 of whose 34 joint-pass voxels lie apart from the plain region (68 %), is kept from a share of 0.6 (phantom seed 1, study 57, lesion 73)")
+  func keptApartBesideALargeLesion() throws {
+    let study = PhantomStudyDetection(index: 56)
+    #expect(try study.coveredShare(of: 73) { $0.jointApartShare = 0.7 } == 0)
+    let (inside, covered, pieces) = try study.coverage(of: 73) { _ in }
+    #expect(covered >= inside / 2 && pieces.count == 1, "\(covered) of \(inside) in \(pieces)")
+  }
 }
