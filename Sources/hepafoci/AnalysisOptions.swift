@@ -114,7 +114,7 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "Lesions with a max 3D diameter under this (mm) are flagged small.") var smallDiameter = 5.0
   @Option(help: "Blood products: flagged when at least this share of voxels is bright on native T1.") var bloodProductsShare = 0.10
   @Option(help: "Shape: irregular under this solidity (voxels over the digital convex hull's).") var irregularSolidity = 0.90
-  @Option(help: "Shape: irregular too from this radial roughness.") var irregularRoughness = 0.10
+  @Option(help: "Shape: irregular too from this radial roughness.") var irregularRoughness = 0.08
   @Option(help: "Shape: oval from this ratio of the longest to the middle principal axis.") var ovalAxisRatio = 1.3
   @Option(help: "Surface: lobulated from this radial roughness (RMS relative deviation of the boundary from its fitted ellipsoid, beyond voxel sampling).")
   var lobulatedRoughness = 0.035
