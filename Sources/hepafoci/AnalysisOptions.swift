@@ -99,6 +99,8 @@ struct AnalysisOptions: ParsableArguments {
   var hypointenseVesselVenousShare = 0.15
   @Option(help: "Hypointense channel: a joint-pass lesion a plain lesion comes within a voxel of is kept, without its voxels that near, when at least this share of its voxels lie farther (0 = never).")
   var hypointenseJointApartShare = 0.6
+  @Option(help: "Hypointense channel with a T2: a plain-pass lesion holding two or more joint-pass lesions of at least this many voxels (each 90 % inside it) is replaced by them (0 = never).")
+  var hypointenseJointSplitVoxels = 400
   @Option(help: "Hypointense channel: the fewest voxels that must lie apart for --hypointense-joint-apart-share.")
   var hypointenseJointApartVoxels = 8
   @Option(help: "Hypointense channel: the thickness, in mm, from which --hypointense-vessel-venous-share applies (the radius of a tube of the region's volume as long as its bounding box's diagonal).")
@@ -189,6 +191,7 @@ struct AnalysisOptions: ParsableArguments {
       ("--hypointense-vessel-lesion-radius", hypointenseVesselLesionRadius, .notNegative),
       ("--hypointense-joint-apart-share", hypointenseJointApartShare, .unitInterval),
       ("--hypointense-joint-apart-voxels", Double(hypointenseJointApartVoxels), .atLeastOne),
+      ("--hypointense-joint-split-voxels", Double(hypointenseJointSplitVoxels), .notNegative),
       ("--hypointense-capsule-band", hypointenseCapsuleBand, .unitInterval),
       ("--max-shift", maxShift, .positive), ("--min-peak", minPeak, .unitInterval), ("--signal-cutoff", signalCutoff, .positive),
       ("--avascular-k", avascularK, .positive), ("--small-diameter", smallDiameter, .notNegative),
@@ -276,6 +279,7 @@ struct AnalysisOptions: ParsableArguments {
       h.vesselRegionLesionRadiusMM = hypointenseVesselLesionRadius
       h.jointApartShare = hypointenseJointApartShare
       h.jointApartVoxels = hypointenseJointApartVoxels
+      h.jointSplitVoxels = hypointenseJointSplitVoxels
       h.capsuleBandShare = hypointenseCapsuleBand
       h.vesselRegionArterialFoci = !noHypointenseVeinFoci
       h.halfContrastLayers = halfContrastLayers

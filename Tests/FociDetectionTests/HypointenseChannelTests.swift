@@ -205,6 +205,7 @@ import _FociTestSupport
     #expect(partial.vesselRegionVenousShare == 0, "nor thick regions spared the vein test for too little venous excess")
     #expect(partial.jointApartShare == 0, "nor joint lesions kept apart from plain ones they come near")
     #expect(partial.t2LevelCap == 0 && partial.t2LevelFloor == HypointenseChannel().t2LevelFloor, "nor T2's own level")
+    #expect(partial.jointSplitVoxels == 0, "nor plain regions parted by joint lesions")
     #expect(partial.jointWideAreaLesions == 0, "nor joint lesions in wide areas")
     #expect(partial.coreSplitRatio == 0 && partial.coreSplitVoxels == 3, "nor split cores")
     #expect(!partial.venousBrightWide, "nor the venous width rule")
@@ -635,6 +636,28 @@ import _FociTestSupport
     #expect(pass(share: 0.7, voxels: 8) == mask([2...4, 6...14, 25...27]), "kept a voxel apart; the short one has 3 voxels apart, under 8")
     #expect(pass(share: 0.7, voxels: 3) == mask([2...4, 6...14, 21...23, 25...27]))
     #expect(pass(share: 0.95, voxels: 1) == mask([2...4, 25...27]), "9 of 10 apart is under 0.95")
+  }
+
+  @Test func aPlainRegionHoldingTwoLargeJointLesionsIsReplacedByThem() {
+    // A row of 40 voxels: one plain region 2–30 holding joint lesions 3–12 and 16–27 (10 and
+    // 12 voxels) and a speck 14 (1 voxel); another plain region 34–38 with one joint lesion
+    // 35–37. One area over the joint threshold.
+    let dims = SIMD3(40, 1, 1)
+    func mask(_ ranges: [ClosedRange<Int>]) -> [UInt8] { (0..<40).map { n in ranges.contains { $0.contains(n) } ? 1 : 0 } }
+    let joint = mask([3...12, 14...14, 16...27, 35...37])
+    let combined = [Float](repeating: 1.5, count: 40)
+    func pass(split: Int) -> [UInt8]? {
+      var plain: [UInt8]? = mask([2...30, 34...38])
+      HypointenseMaps.addJointPass(joint, combined: combined, to: &plain, dims: dims, areaLimit: 100, splitVoxels: split)
+      return plain
+    }
+    #expect(pass(split: 0) == mask([2...30, 34...38]), "off: the joint lesions touch the plain ones and go")
+    #expect(pass(split: 10) == mask([3...12, 16...27, 34...38]), "two of at least 10: the first region parts; the speck goes with it")
+    #expect(pass(split: 11) == mask([2...30, 34...38]), "only one of at least 11")
+    // A joint lesion under 90 % inside its region does not count.
+    var plain: [UInt8]? = mask([5...30, 34...38])
+    HypointenseMaps.addJointPass(joint, combined: combined, to: &plain, dims: dims, areaLimit: 100, splitVoxels: 10)
+    #expect(plain == mask([5...30, 34...38]), "3–12 is 8 of 10 inside 5–30")
   }
 
   @Test func aWideAreaKeepsItsJointLesionsOnlyWhenFew() {

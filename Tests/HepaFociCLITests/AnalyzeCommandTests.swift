@@ -123,7 +123,7 @@ struct AnalyzeCommandTests {
       "--hypointense-joint-wide-lesions", "3", "--hypointense-core-split", "1.5", "--hypointense-outlier-z", "2.5", "--hypointense-obvious-cap", "0.18", "--hypointense-small-raw-contrast", "0.2", "--hypointense-small-raw-voxels", "5",
       "--hypointense-vessel-venous-share", "0.3", "--hypointense-vessel-lesion-radius", "5",
       "--hypointense-joint-apart-share", "0.8", "--hypointense-joint-apart-voxels", "12",
-      "--hypointense-t2-level-cap", "0.2", "--hypointense-t2-level-floor", "0.05", "--json"])
+      "--hypointense-t2-level-cap", "0.2", "--hypointense-t2-level-floor", "0.05", "--hypointense-joint-split-voxels", "250", "--json"])
     let document = try JSONSerialization.jsonObject(with: Data(custom.stdout.utf8)) as! [String: Any]
     let channel = ((document["settings"] as! [String: Any])["detection"] as! [String: Any])["hypointense"] as! [String: Any]
     #expect(channel["vesselRegionVenousRatio"] as? Double == 1.1 && channel["vesselRegionMaximumVoxels"] as? Int == 50, "\(channel)")
@@ -134,6 +134,7 @@ struct AnalyzeCommandTests {
     #expect(channel["vesselRegionVenousShare"] as? Double == 0.3 && channel["vesselRegionLesionRadiusMM"] as? Double == 5, "\(channel)")
     #expect(channel["jointApartShare"] as? Double == 0.8 && channel["jointApartVoxels"] as? Int == 12, "\(channel)")
     #expect(channel["t2LevelCap"] as? Double == 0.2 && channel["t2LevelFloor"] as? Double == 0.05, "\(channel)")
+    #expect(channel["jointSplitVoxels"] as? Int == 250, "\(channel)")
   }
 
   @Test("--debug-maps writes detection's maps in the native geometry with maps.tsv, and changes no lesion")
@@ -196,6 +197,7 @@ struct AnalyzeCommandTests {
       ("--hypointense-vessel-venous-share", "-0.1", "not be negative"), ("--hypointense-vessel-lesion-radius", "-1", "not be negative"),
       ("--hypointense-joint-apart-share", "1.5", "be within 0...1"), ("--hypointense-joint-apart-voxels", "0", "be at least 1"),
       ("--hypointense-t2-level-cap", "-0.1", "not be negative"), ("--hypointense-t2-level-floor", "-0.1", "not be negative"),
+      ("--hypointense-joint-split-voxels", "-1", "not be negative"),
       ("--max-shift", "0", "be positive"), ("--min-peak", "1.5", "be within 0...1"), ("--signal-cutoff", "0", "be positive"),
       ("--avascular-k", "-3", "be positive"), ("--small-diameter", "-5", "not be negative"),
       ("--blood-products-share", "2", "be within 0...1"), ("--irregular-roughness", "0", "be positive"),
