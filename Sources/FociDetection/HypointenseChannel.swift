@@ -730,12 +730,13 @@ struct HypointenseMaps: Sendable {
     var t2OnLevel = t2Box == nil ? nil : finalRatios.last
     if settings.t2LevelCap > 0, let t2Box, let first = t2OnLevel {
       // T2's own level: the reference without what the first level shows clearly bright.
-      let brightness = darkness(ratio: first)
-      if let stats = statistics(brightness, within: parenchyma) {
-        // `brightness` holds darkness: bright is under the negated threshold.
-        let limit = -Float(max(min(-stats.median + 3 * stats.robustSigma, settings.t2LevelCap), settings.t2LevelFloor))
+      let dark = darkness(ratio: first)
+      if var brightness = statistics(dark, within: parenchyma) {
+        // Brightness is the negative of darkness: its statistics are the darkness's, mirrored.
+        brightness.median = -brightness.median
+        let limit = Float(max(min(brightness.threshold(k: 3), settings.t2LevelCap), settings.t2LevelFloor))
         let bright = [UInt8](unsafeUninitializedCapacity: liver.count) { out, initialized in
-          for n in 0..<liver.count { out[n] = inner[n] != 0 && brightness[n] < limit ? 1 : 0 }
+          for n in 0..<liver.count { out[n] = inner[n] != 0 && -dark[n] > limit ? 1 : 0 }
           initialized = liver.count
         }
         var t2Reference = reference
